@@ -1,0 +1,64 @@
+using MlTrack.Server.Api;
+using MlTrack.Server.Api.Experiments;
+using MlTrack.Server.Api.Metrics;
+using MlTrack.Server.Api.Runs;
+using MlTrack.Server.Errors;
+using MlTrack.Server.Storage;
+using MlTrack.Server.Storage.Sqlite;
+
+namespace MlTrack.Server.Hosting;
+
+/// <summary>Builds the server: storage, MLflow's API on both prefixes, health routes and the OpenAPI documents.</summary>
+internal static class MlTrackApp
+{
+    /// <summary>The MLflow version whose API this server speaks (reported by /version).</summary>
+    public const string MlflowVersion = "2.12.2";
+
+    // The UI's bulk metric routes send up to 1,000 run ids in one GET (about 14 KB); Kestrel's 8 KB is not enough.
+    private const int MaxRequestLineBytes = 64 * 1024;
+
+    public static WebApplication Build(ServerOptions options, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestLineBytes + 32 * 1024;
+            // Bodies are limited per route: JSON calls in RequestReader, artifact uploads stream without a cap.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
+        builder.Services.AddSingleton<ITrackingStore>(services => new SqliteTrackingStore(
+            services.GetRequiredService<SqliteDatabase>(), options.ResolvedDefaultArtifactRoot, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        // Open (and migrate) the database at start-up rather than on the first request.
+        app.Services.GetRequiredService<ITrackingStore>();
+
+        app.UseMiddleware<MlflowErrorMiddleware>();
+        MapRoutes(app);
+        return app;
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        var routes = new MlflowRoutes(app);
+        ExperimentsEndpoints.Map(routes);
+        RunsEndpoints.Map(routes);
+        RunLoggingEndpoints.Map(routes);
+        MetricsEndpoints.Map(routes, app);
+
+        app.MapGet("/health", () => Results.Content("OK", "text/html"));
+        app.MapGet("/version", () => Results.Content(MlflowVersion, "text/html"));
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapGet("/openapi.yaml", () => Results.Stream(
+            typeof(MlTrackApp).Assembly.GetManifestResourceStream("MlTrack.Server.openapi.yaml")!, "application/yaml"));
+    }
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+}

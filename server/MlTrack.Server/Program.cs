@@ -1,0 +1,3 @@
+using MlTrack.Server.Hosting;
+
+return await ServerCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+
+namespace MlTrack.Server.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite file: pooled read connections opened per operation, and a single writer
+/// (<see cref="SqliteWriteQueue"/>) that group-commits every write. WAL lets readers run beside the writer.
+/// </summary>
+internal sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until this many seconds pass (the busy timeout).
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            SchemaMigrator.Apply(connection);
+        }
+
+        Writer = new SqliteWriteQueue(OpenWriter());
+    }
+
+    public string Path { get; }
+
+    public SqliteWriteQueue Writer { get; }
+
+    /// <summary>A pooled connection for reads; dispose it when done.</summary>
+    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using MlTrack.Server.Domain;
+using MlTrack.Server.Errors;
+
+namespace MlTrack.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteTrackingStore
+{
+    private const string LoggedModelHistoryTag = "mlflow.log-model.history";
+    private MetricWriter? _metricWriter;
+
+    public Task LogBatchAsync(
+        string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<KeyValue> parameters, IReadOnlyList<KeyValue> tags,
+        CancellationToken cancellationToken) =>
+        _db.Writer.ExecuteAsync(connection =>
+        {
+            var key = ActiveRunKey(connection, runId);
+            LogParams(connection, key, runId, parameters);
+            if (metrics.Count > 0)
+            {
+                // Only the writer thread gets here, so one set of prepared statements serves every batch.
+                _metricWriter ??= new MetricWriter(connection);
+                _metricWriter.Write(key, metrics);
+            }
+
+            foreach (var tag in tags)
+            {
+                SetTag(connection, key, tag);
+            }
+        }, cancellationToken);
+
+    public Task DeleteTagAsync(string runId, string key, CancellationToken cancellationToken) =>
+        _db.Writer.ExecuteAsync(connection =>
+        {
+            var run = ActiveRunKey(connection, runId);
+            if (connection.Execute("DELETE FROM tags WHERE run_id = @run AND key = @key", new { run, key }) == 0)
+            {
+                throw MlflowException.NotFound($"No tag with name: {key} in run with id {runId}");
+            }
+        }, cancellationToken);
+
+    public Task AppendLoggedModelAsync(string runId, string modelJson, CancellationToken cancellationToken) =>
+        _db.Writer.ExecuteAsync(connection =>
+        {
+            var key = ActiveRunKey(connection, runId);
+            var existing = connection.ExecuteScalar<string?>(
+                "SELECT value FROM tags WHERE run_id = @key AND key = @tag", new { key, tag = LoggedModelHistoryTag });
+            var history = existing is null ? [] : JsonNode.Parse(existing) as JsonArray ?? [];
+            history.Add(JsonNode.Parse(modelJson));
+            SetTag(connection, key, new KeyValue(LoggedModelHistoryTag, history.ToJsonString()));
+        }, cancellationToken);
+
+    public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken) =>
+        _db.Writer.ExecuteAsync(connection =>
+        {
+            var key = ActiveRunKey(connection, runId);
+            var experimentId = connection.ExecuteScalar<long>("SELECT experiment_id FROM runs WHERE id = @key", new { key });
+            foreach (var input in inputs)
+            {
+                var dataset = input.Dataset;
+                // A dataset is stored once per experiment by (name, digest); later inputs link to it.
+                connection.Execute(
+                    """
+                    INSERT OR IGNORE INTO datasets (experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile)
+                    VALUES (@experimentId, @Name, @Digest, @SourceType, @Source, @Schema, @Profile)
+                    """,
+                    new { experimentId, dataset.Name, dataset.Digest, dataset.SourceType, dataset.Source, dataset.Schema, dataset.Profile });
+                var datasetId = connection.ExecuteScalar<long>(
+                    "SELECT dataset_id FROM datasets WHERE experiment_id = @experimentId AND name = @Name AND digest = @Digest",
+                    new { experimentId, dataset.Name, dataset.Digest });
+                connection.Execute("INSERT OR IGNORE INTO inputs (dataset_id, run_id) VALUES (@datasetId, @key)", new { datasetId, key });
+                connection.Execute(
+                    "INSERT OR IGNORE INTO input_tags (dataset_id, run_id, key, value) VALUES (@datasetId, @key, @Key, @Value)",
+                    input.Tags.Select(t => new { datasetId, key, t.Key, t.Value }));
+            }
+        }, cancellationToken);
+
+    private static void LogParams(SqliteConnection connection, long key, string runId, IReadOnlyList<KeyValue> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        var existing = connection.Query<(string Key, string Value)>(
+            "SELECT key, value FROM params WHERE run_id = @key AND key IN (SELECT value FROM json_each(@keys))",
+            new { key, keys = JsonSerializer.Serialize(parameters.Select(p => p.Key)) })
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var conflicts = parameters.Where(p => existing.TryGetValue(p.Key, out var old) && old != p.Value).ToList();
+        if (conflicts.Count > 0)
+        {
+            var described = string.Join(", ", conflicts.Select(p =>
+                $"{{'key': '{p.Key}', 'old_value': '{existing[p.Key]}', 'new_value': '{p.Value}'}}"));
+            throw MlflowException.InvalidParameter(
+                $"Changing param values is not allowed. Params were already logged='[{described}]' for run ID='{runId}'.");
+        }
+
+        connection.Execute(
+            "INSERT INTO params (run_id, key, value) VALUES (@key, @Key, @Value)",
+            parameters.Where(p => !existing.ContainsKey(p.Key)).Select(p => new { key, p.Key, p.Value }));
+    }
+
+    private static void SetTag(SqliteConnection connection, long key, KeyValue tag)
+    {
+        connection.Execute("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (@key, @Key, @Value)", new { key, tag.Key, tag.Value });
+        if (tag.Key == RunNameTag)
+        {
+            connection.Execute("UPDATE runs SET name = @Value WHERE id = @key", new { key, tag.Value });
+        }
+    }
+
+    private static async Task<ILookup<long, DatasetInput>> LoadInputsAsync(SqliteConnection connection, object ids, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<(long RunId, long DatasetId, string Name, string Digest, string SourceType, string Source, string? Schema,
+            string? Profile)>(new CommandDefinition(
+            """
+            SELECT i.run_id, d.dataset_id, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile
+            FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id
+            WHERE i.run_id IN (SELECT value FROM json_each(@ids)) ORDER BY i.run_id, d.dataset_id
+            """, ids, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0)
+        {
+            return Array.Empty<DatasetInput>().ToLookup(_ => 0L);
+        }
+
+        var tags = (await connection.QueryAsync<(long RunId, long DatasetId, string Key, string Value)>(new CommandDefinition(
+            "SELECT run_id, dataset_id, key, value FROM input_tags WHERE run_id IN (SELECT value FROM json_each(@ids)) ORDER BY key",
+            ids, cancellationToken: cancellationToken)))
+            .ToLookup(t => (t.RunId, t.DatasetId), t => new KeyValue(t.Key, t.Value));
+        return rows.ToLookup(r => r.RunId, r => new DatasetInput(
+            [.. tags[(r.RunId, r.DatasetId)]], new Dataset(r.Name, r.Digest, r.SourceType, r.Source, r.Schema, r.Profile)));
+    }
+
+    /// <summary>
+    /// Prepared statements for metric points on the writer connection: every point goes into metrics (exact
+    /// duplicates ignored), and latest_metrics keeps the point with the greatest (step, timestamp, value).
+    /// </summary>
+    private sealed class MetricWriter
+    {
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _latest;
+
+        public MetricWriter(SqliteConnection connection)
+        {
+            _insert = Prepare(connection, "INSERT OR IGNORE INTO metrics (run_id, key, timestamp, step, value, is_nan) VALUES ($run, $key, $timestamp, $step, $value, $nan)");
+            _latest = Prepare(connection, """
+                INSERT INTO latest_metrics (run_id, key, value, timestamp, step, is_nan) VALUES ($run, $key, $value, $timestamp, $step, $nan)
+                ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
+                WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
+                """);
+        }
+
+        public void Write(long run, IReadOnlyList<Metric> metrics)
+        {
+            var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
+            foreach (var metric in metrics)
+            {
+                Execute(_insert, run, metric);
+                if (!latest.TryGetValue(metric.Key, out var best) || IsLater(metric, best))
+                {
+                    latest[metric.Key] = metric;
+                }
+            }
+
+            foreach (var metric in latest.Values)
+            {
+                Execute(_latest, run, metric);
+            }
+        }
+
+        private static bool IsLater(Metric a, Metric b) =>
+            (a.Step, a.Timestamp, StoredValue(a.Value)).CompareTo((b.Step, b.Timestamp, StoredValue(b.Value))) > 0;
+
+        // MLflow stores NaN as 0 with is_nan set, and clamps infinities to the largest finite doubles.
+        private static double StoredValue(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, double.MinValue, double.MaxValue);
+
+        private static void Execute(SqliteCommand command, long run, Metric metric)
+        {
+            var p = command.Parameters;
+            p[0].Value = run;
+            p[1].Value = metric.Key;
+            p[2].Value = metric.Timestamp;
+            p[3].Value = metric.Step;
+            p[4].Value = StoredValue(metric.Value);
+            p[5].Value = double.IsNaN(metric.Value) ? 1 : 0;
+            command.ExecuteNonQuery();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in new[] { "$run", "$key", "$timestamp", "$step", "$value", "$nan" })
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            command.Prepare();
+            return command;
+        }
+    }
+}

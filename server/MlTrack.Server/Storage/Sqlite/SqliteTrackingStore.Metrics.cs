@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using MlTrack.Server.Domain;
+
+namespace MlTrack.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteTrackingStore
+{
+    /// <summary>Most points returned per run by get-history-bulk-interval (MLflow's MAX_RESULTS_GET_METRIC_HISTORY).</summary>
+    private const int MaxBulkPointsPerRun = 25_000;
+
+    public async IAsyncEnumerable<Metric> GetMetricHistoryAsync(string runId, string key, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _db.OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
+            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = $run) AND m.key = $key
+            ORDER BY m.timestamp, m.step, m.value
+            """;
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new Metric(key, reader.GetInt64(3) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    public async Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(
+        IReadOnlyList<string> runIds, string key, long? startStep, long? endStep, int maxResults, CancellationToken cancellationToken)
+    {
+        await using var connection = await _db.OpenReaderAsync(cancellationToken);
+        var stepsByRun = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        foreach (var runId in runIds.Distinct(StringComparer.Ordinal))
+        {
+            stepsByRun[runId] = (await connection.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT DISTINCT step FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key ORDER BY step
+                """, new { runId, key }, cancellationToken: cancellationToken))).ToList();
+        }
+
+        var steps = MetricSampling.SampleSteps(stepsByRun.Values.ToList(), startStep, endStep, maxResults);
+        var stepsJson = System.Text.Json.JsonSerializer.Serialize(steps);
+        var result = new List<MetricWithRunId>();
+        // A run listed twice is answered twice, as MLflow does.
+        foreach (var runId in runIds)
+        {
+            var points = await connection.QueryAsync<(long Timestamp, long Step, double Value, bool IsNan)>(new CommandDefinition(
+                """
+                SELECT timestamp, step, value, is_nan FROM metrics
+                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key AND step IN (SELECT value FROM json_each(@steps))
+                ORDER BY step, timestamp, value LIMIT @limit
+                """, new { runId, key, steps = stepsJson, limit = MaxBulkPointsPerRun }, cancellationToken: cancellationToken));
+            result.AddRange(points.Select(p => new MetricWithRunId(key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step, runId)));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using MlTrack.Server.Hosting;
+
+namespace MlTrack.Server.Tests.Support;
+
+/// <summary>A real MlTrack server on a free loopback port, over a fresh SQLite file in a temp folder.</summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningServer(WebApplication app, string directory, Uri baseAddress)
+    {
+        _app = app;
+        Directory = directory;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public string Directory { get; }
+
+    public HttpClient Client { get; }
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public static async Task<RunningServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "mltrack-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var options = new ServerOptions
+        {
+            Port = 0,
+            BackendStoreUri = $"sqlite:///{directory}/mlruns.db",
+            ArtifactsDestination = Path.Combine(directory, "mlartifacts"),
+        };
+        options = configure?.Invoke(options) ?? options;
+        var app = MlTrackApp.Build(options, ["--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningServer(app, directory, new Uri(address));
+    }
+
+    /// <summary>POSTs raw JSON text exactly as given.</summary>
+    public Task<ApiResponse> PostAsync(string path, string json) => SendAsync(HttpMethod.Post, path, json);
+
+    public Task<ApiResponse> PostAsync(string path, object body) => SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body));
+
+    public Task<ApiResponse> GetAsync(string pathAndQuery) => SendAsync(HttpMethod.Get, pathAndQuery, null);
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await Client.SendAsync(request);
+        return await ApiResponse.ReadAsync(response);
+    }
+
+    /// <summary>Creates an experiment named after the calling test (plus a suffix) and returns its id.</summary>
+    public async Task<string> CreateExperimentAsync(string? suffix = null)
+    {
+        var name = $"{TestContext.CurrentContext.Test.FullName}-{suffix ?? Guid.NewGuid().ToString("N")}";
+        var response = await PostAsync("/api/2.0/mlflow/experiments/create", new { name });
+        response.EnsureOk();
+        return response.Json.GetProperty("experiment_id").GetString()!;
+    }
+
+    public async Task<string> CreateRunAsync(string experimentId, long startTime = 0, string? runName = null)
+    {
+        var response = await PostAsync("/api/2.0/mlflow/runs/create", new { experiment_id = experimentId, start_time = startTime, run_name = runName });
+        response.EnsureOk();
+        return response.Json.GetProperty("run").GetProperty("info").GetProperty("run_id").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+/// <summary>What a client sees: the status, the content type and the body (parsed when it is JSON).</summary>
+internal sealed record ApiResponse(int Status, string? ContentType, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    public string? ErrorCode => Json.TryGetProperty("error_code", out var code) ? code.GetString() : null;
+
+    public string? Message => Json.TryGetProperty("message", out var message) ? message.GetString() : null;
+
+    public static async Task<ApiResponse> ReadAsync(HttpResponseMessage response) =>
+        new((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+
+    public void EnsureOk()
+    {
+        if (Status != 200)
+        {
+            throw new AssertionException($"Expected 200, got {Status}: {Body}");
+        }
+    }
+}

@@ -158,5 +158,5 @@ internal static class RequestReader
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
     private static MlflowException TooLarge() =>
-        MlflowException.InvalidParameter($"Request body is larger than the limit of {MaxJsonBodyBytes} bytes.");
+        new(ErrorCode.BAD_REQUEST, $"Request body is larger than the limit of {MaxJsonBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

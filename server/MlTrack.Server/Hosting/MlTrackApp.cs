@@ -27,6 +27,7 @@ internal static class MlTrackApp
             // Bodies are limited per route: JSON calls in RequestReader, artifact uploads stream without a cap.
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
 
         builder.Services.AddSingleton(options);

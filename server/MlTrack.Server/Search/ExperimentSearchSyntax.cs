@@ -49,7 +49,7 @@ internal static class ExperimentSearchSyntax
 
     private static TypedComparison ReadComparison(RawComparison comparison)
     {
-        var (entity, key) = SearchKeys.ReadAttributeOrTag(comparison.LeftIdentifier, SearchAttributeKeys);
+        var (entity, key) = SearchKeys.ReadAttributeOrTag(comparison.LeftIdentifier(), SearchAttributeKeys);
         var value = ReadValue(entity, key, comparison.Right);
         return new TypedComparison(entity, key, comparison.Comparator.ToUpperInvariant(), value);
     }

@@ -7,7 +7,7 @@ namespace MlTrack.Server.Search;
 internal sealed record RawComparison(SearchToken Left, string Comparator, SearchToken Right)
 {
     /// <summary>MLflow <c>_validate_comparison</c>: the left side must be an identifier.</summary>
-    public string LeftIdentifier => Left.IsIdentifier
+    public string LeftIdentifier() => Left.IsIdentifier
         ? Left.Text
         : throw new FilterSyntaxException($"Invalid comparison clause. Expected 'Identifier' found '{Left.Text}'");
 }

@@ -62,7 +62,7 @@ internal static class ModelVersionSearchSyntax
     private static TypedComparison ReadComparison(RawComparison comparison)
     {
         var (entity, key) = SearchKeys.ReadAttributeOrTag(
-            comparison.LeftIdentifier, SearchAttributeKeys, checkKeyBeforeUnquote: true);
+            comparison.LeftIdentifier(), SearchAttributeKeys, checkKeyBeforeUnquote: true);
         var value = RegistrySearchRules.ReadValue(
             entity, key, comparison.Right, RegistrySearchRules.ModelVersionNumericAttributes);
 

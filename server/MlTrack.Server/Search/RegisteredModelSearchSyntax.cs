@@ -58,7 +58,7 @@ internal static class RegisteredModelSearchSyntax
     private static TypedComparison ReadComparison(RawComparison comparison)
     {
         var (entity, key) = SearchKeys.ReadAttributeOrTag(
-            comparison.LeftIdentifier, SearchAttributeKeys, checkKeyBeforeUnquote: true);
+            comparison.LeftIdentifier(), SearchAttributeKeys, checkKeyBeforeUnquote: true);
         var value = RegistrySearchRules.ReadValue(entity, key, comparison.Right, numericAttributes: []);
         return new TypedComparison(entity, key, comparison.Comparator.ToUpperInvariant(), value);
     }

@@ -85,7 +85,7 @@ internal static class RunSearchSyntax
     /// <summary>SearchUtils._get_comparison: identifier, then value.</summary>
     private static TypedComparison ReadComparison(RawComparison comparison)
     {
-        var (entity, key) = ReadIdentifier(comparison.LeftIdentifier, SearchAttributeKeys);
+        var (entity, key) = ReadIdentifier(comparison.LeftIdentifier(), SearchAttributeKeys);
         var value = ReadValue(entity, key, comparison.Right);
         return new TypedComparison(entity, key, comparison.Comparator.ToUpperInvariant(), value);
     }

@@ -28,6 +28,9 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
+    /// <summary>The server's services (its endpoint table, its store) for tests that inspect them.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mltrack-tests", Guid.NewGuid().ToString("N"));

@@ -1,0 +1,118 @@
+using MlTrack.Server.Tests.Support;
+
+namespace MlTrack.Server.Tests.Api;
+
+public sealed class MetricsApiTests : ServerTestBase
+{
+    private const string Api = "/api/2.0/mlflow/metrics";
+
+    private async Task<string> RunWithStepsAsync(string experimentId, IEnumerable<long> steps, string key = "loss")
+    {
+        var runId = await Server.CreateRunAsync(experimentId);
+        foreach (var chunk in steps.Chunk(1000))
+        {
+            (await Server.PostAsync("/api/2.0/mlflow/runs/log-batch", new
+            {
+                run_id = runId,
+                metrics = chunk.Select(step => new { key, value = step * 0.5, timestamp = 1000 + step, step }),
+            })).EnsureOk();
+        }
+
+        return runId;
+    }
+
+    [Test]
+    public async Task HistoryReturnsEveryPointInTimestampOrderIgnoringMaxResults()
+    {
+        var runId = await RunWithStepsAsync(await Server.CreateExperimentAsync(), Enumerable.Range(0, 2500).Select(i => (long)(2499 - i)));
+
+        var response = await Server.GetAsync($"{Api}/get-history?run_uuid={runId}&run_id={runId}&metric_key=loss&max_results=10");
+
+        var metrics = response.Json.GetProperty("metrics").EnumerateArray().ToList();
+        metrics.Should().HaveCount(2500);
+        metrics.Select(m => m.GetProperty("timestamp").GetInt64()).Should().BeInAscendingOrder();
+        metrics[0].GetProperty("key").GetString().Should().Be("loss");
+        metrics[0].GetProperty("step").GetInt64().Should().Be(0);
+        metrics[^1].GetProperty("value").GetDouble().Should().Be(1249.5);
+    }
+
+    [Test]
+    public async Task HistoryOfAnUnknownRunOrKeyIsAnEmptyObject()
+    {
+        var runId = await Server.CreateRunAsync(await Server.CreateExperimentAsync());
+
+        var unknownRun = await Server.GetAsync($"{Api}/get-history?run_id=ffffffffffffffffffffffffffffffff&metric_key=x");
+        var unknownKey = await Server.GetAsync($"{Api}/get-history?run_id={runId}&metric_key=x");
+        var noKey = await Server.GetAsync($"{Api}/get-history?run_id={runId}");
+
+        unknownRun.Body.Should().Be("{}");
+        unknownKey.Body.Should().Be("{}");
+        noKey.Status.Should().Be(400);
+    }
+
+    [Test]
+    public async Task BulkIntervalReturnsAllStepsWhenTheyFit()
+    {
+        var experimentId = await Server.CreateExperimentAsync();
+        var run1 = await RunWithStepsAsync(experimentId, [0, 1, 2, 3]);
+        var run2 = await RunWithStepsAsync(experimentId, [2, 5]);
+
+        var response = await Server.GetAsync($"{Api}/get-history-bulk-interval?run_ids={run1}&run_ids={run2}&metric_key=loss");
+
+        var points = response.Json.GetProperty("metrics").EnumerateArray()
+            .Select(m => (m.GetProperty("run_id").GetString(), m.GetProperty("step").GetInt64())).ToList();
+        points.Should().Equal((run1, 0), (run1, 1), (run1, 2), (run1, 3), (run2, 2), (run2, 5));
+    }
+
+    [Test]
+    public async Task BulkIntervalSamplesLongSeriesKeepingFirstAndLastSteps()
+    {
+        var runId = await RunWithStepsAsync(await Server.CreateExperimentAsync(), Enumerable.Range(0, 1000).Select(i => (long)i));
+
+        var response = await Server.GetAsync($"{Api}/get-history-bulk-interval?run_ids={runId}&metric_key=loss&max_results=10");
+        var ranged = await Server.GetAsync($"{Api}/get-history-bulk-interval?run_ids={runId}&metric_key=loss&start_step=100&end_step=104");
+
+        var steps = response.Json.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("step").GetInt64()).ToList();
+        steps.Should().Equal(0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999);
+        ranged.Json.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("step").GetInt64()).Should().Equal(100, 101, 102, 103, 104);
+    }
+
+    [TestCase("metric_key=loss", "Missing value for required parameter 'run_ids'.")]
+    [TestCase("run_ids=a&metric_key=loss&max_results=0", "max_results must be between 1 and 2500.")]
+    [TestCase("run_ids=a&metric_key=loss&max_results=2501", "max_results must be between 1 and 2500.")]
+    [TestCase("run_ids=a&metric_key=loss&start_step=5", "If either start step or end step are specified, both must be specified.")]
+    [TestCase("run_ids=a&metric_key=loss&start_step=5&end_step=1", "end_step must be greater than start_step.")]
+    public async Task BulkIntervalValidatesItsArguments(string query, string message)
+    {
+        var response = await Server.GetAsync($"{Api}/get-history-bulk-interval?{query}");
+
+        response.Status.Should().Be(400);
+        response.Message.Should().StartWith(message);
+    }
+
+    [Test]
+    public async Task ALongQueryStringOfAThousandRunIdsIsReadNotRejectedByTheHttpServer()
+    {
+        var query = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"run_ids={i:x32}"));
+        query.Length.Should().BeGreaterThan(14_000);
+
+        var response = await Server.GetAsync($"{Api}/get-history-bulk-interval?{query}&metric_key=loss");
+
+        response.Status.Should().Be(400, "the request line is read and the run count refused by the API, not by Kestrel");
+        response.Message.Should().StartWith("GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 1000 run_ids.");
+    }
+
+    [Test]
+    public async Task AjaxBulkHistoryReturnsEveryPointOfSeveralRunsOrderedByRun()
+    {
+        var experimentId = await Server.CreateExperimentAsync();
+        var runA = await RunWithStepsAsync(experimentId, [0, 1]);
+        var runB = await RunWithStepsAsync(experimentId, [0]);
+
+        var response = await Server.GetAsync($"/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id={runA}&run_id={runB}&metric_key=loss&max_results=25000");
+
+        var runs = response.Json.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("run_id").GetString()).ToList();
+        runs.Should().HaveCount(3);
+        runs.Should().BeInAscendingOrder(StringComparer.Ordinal);
+    }
+}

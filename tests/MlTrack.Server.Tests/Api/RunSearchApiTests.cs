@@ -1,0 +1,183 @@
+using MlTrack.Server.Tests.Support;
+
+namespace MlTrack.Server.Tests.Api;
+
+/// <summary>runs/search over a small known experiment: filters, ordering, view types and paging.</summary>
+public sealed class RunSearchApiTests : ServerTestBase
+{
+    private const string Search = "/api/2.0/mlflow/runs/search";
+    private readonly Dictionary<string, string> _ids = [];
+    private string _experimentId = "";
+
+    // name: start_time, alpha param, rmse metric (null = not logged), tag
+    private static readonly (string Name, long Start, string? Alpha, double? Rmse, string Team)[] Runs =
+    [
+        ("r1", 1000, "0.5", 0.7, "Vision"),
+        ("r2", 2000, "0.5", 0.9, "vision"),
+        ("r3", 3000, "0.1", 0.2, "nlp"),
+        ("r4", 4000, null, null, "nlp"),
+        ("r5", 5000, "0.5", double.NaN, "Vision"),
+    ];
+
+    [OneTimeSetUp]
+    public async Task CreateRunsAsync()
+    {
+        _experimentId = await Server.CreateExperimentAsync("search");
+        foreach (var run in Runs)
+        {
+            var id = await Server.CreateRunAsync(_experimentId, run.Start, run.Name);
+            _ids[run.Name] = id;
+            (await Server.PostAsync("/api/2.0/mlflow/runs/log-batch", new
+            {
+                run_id = id,
+                @params = run.Alpha is null ? [] : new[] { new { key = "alpha", value = run.Alpha } },
+                metrics = run.Rmse is null ? [] : new[] { new { key = "rmse", value = (object)(double.IsNaN(run.Rmse.Value) ? "NaN" : run.Rmse.Value), timestamp = 1L, step = 0L } },
+                tags = new[] { new { key = "team", value = run.Team } },
+            })).EnsureOk();
+        }
+
+        (await Server.PostAsync("/api/2.0/mlflow/runs/update", new { run_id = _ids["r3"], status = "FINISHED", end_time = 3500 })).EnsureOk();
+        (await Server.PostAsync("/api/2.0/mlflow/runs/delete", new { run_id = _ids["r4"] })).EnsureOk();
+    }
+
+    [TestCase("", new[] { "r5", "r3", "r2", "r1" })]
+    [TestCase("metrics.rmse < 0.8", new[] { "r3", "r1" })]
+    [TestCase("metrics.rmse >= 0.7 and params.alpha = '0.5'", new[] { "r2", "r1" })]
+    [TestCase("metrics.rmse != 0.7", new[] { "r5", "r3", "r2" })]
+    [TestCase("params.alpha != '0.5'", new[] { "r3" })]
+    [TestCase("params.alpha LIKE '0.%'", new[] { "r5", "r3", "r2", "r1" })]
+    [TestCase("tags.team = 'Vision'", new[] { "r5", "r1" })]
+    [TestCase("tags.team LIKE 'V%'", new[] { "r5", "r1" })]
+    [TestCase("tags.team ILIKE 'v%'", new[] { "r5", "r2", "r1" })]
+    [TestCase("tags.`team` = 'nlp'", new[] { "r3" })]
+    [TestCase("attributes.status = 'FINISHED'", new[] { "r3" })]
+    [TestCase("attributes.start_time >= 2000 AND attributes.start_time < 5000", new[] { "r3", "r2" })]
+    [TestCase("attributes.end_time = 3500", new[] { "r3" })]
+    [TestCase("run_name = 'r2'", new[] { "r2" })]
+    [TestCase("attributes.run_name LIKE 'r%' and attributes.run_name != 'r1'", new[] { "r5", "r3", "r2" })]
+    [TestCase("tags.mlflow.runName = 'r1'", new[] { "r1" })]
+    [TestCase("params.missing = 'x'", new string[0])]
+    public async Task FiltersSelectTheMatchingActiveRunsNewestFirst(string filter, string[] expected)
+    {
+        (await Names(new { experiment_ids = new[] { _experimentId }, filter })).Should().Equal(expected);
+    }
+
+    [Test]
+    public async Task RunIdInSelectsListedRunsAndDropsUpperCaseIds()
+    {
+        var filter = $"attributes.run_id IN ('{_ids["r1"]}', '{_ids["r3"]}', '{_ids["r2"].ToUpperInvariant()}')";
+
+        (await Names(new { experiment_ids = new[] { _experimentId }, filter })).Should().Equal("r3", "r1");
+    }
+
+    [TestCase("metrics.rmse ASC", new[] { "r3", "r1", "r2", "r5" })]
+    [TestCase("metrics.rmse DESC", new[] { "r2", "r1", "r3", "r5" })]
+    [TestCase("params.alpha", new[] { "r3", "r5", "r2", "r1" })]
+    [TestCase("attributes.start_time ASC", new[] { "r1", "r2", "r3", "r5" })]
+    [TestCase("tags.team DESC", new[] { "r2", "r3", "r5", "r1" })]
+    [TestCase("attributes.run_name DESC", new[] { "r5", "r3", "r2", "r1" })]
+    public async Task OrderByPutsMissingAndNaNLastInBothDirections(string orderBy, string[] expected)
+    {
+        (await Names(new { experiment_ids = new[] { _experimentId }, order_by = new[] { orderBy } })).Should().Equal(expected);
+    }
+
+    [TestCase("ACTIVE_ONLY", new[] { "r5", "r3", "r2", "r1" })]
+    [TestCase("DELETED_ONLY", new[] { "r4" })]
+    [TestCase("ALL", new[] { "r5", "r4", "r3", "r2", "r1" })]
+    [TestCase("2", new[] { "r4" })]
+    public async Task RunViewTypeSelectsByLifecycleStage(string viewType, string[] expected)
+    {
+        (await Names(new { experiment_ids = new[] { _experimentId }, run_view_type = viewType })).Should().Equal(expected);
+    }
+
+    [Test]
+    public async Task PagesFollowTokensAndAFullPageAlwaysCarriesOne()
+    {
+        var first = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2 });
+        var token = first.Json.GetProperty("next_page_token").GetString();
+        var second = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2, page_token = token });
+        var token2 = second.Json.GetProperty("next_page_token").GetString();
+        var third = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2, page_token = token2 });
+
+        token.Should().Be("eyJvZmZzZXQiOiAyfQ==", "MLflow's token is base64 of {\"offset\": 2}");
+        Ids(second).Should().Equal(_ids["r2"], _ids["r1"]);
+        third.Body.Should().Be("{}", "the page after a full last page is empty and has no token");
+    }
+
+    [Test]
+    public async Task SearchesSeveralExperimentsAtOnceAndIgnoresUnknownIds()
+    {
+        var other = await Server.CreateExperimentAsync("other");
+        var otherRun = await Server.CreateRunAsync(other, 9000, "o1");
+
+        var names = await Names(new { experiment_ids = new[] { _experimentId, other, "999999" }, filter = "attributes.start_time > 4000" });
+
+        names.Should().Equal("o1", "r5");
+        otherRun.Should().NotBeEmpty();
+    }
+
+    [Test]
+    public async Task ReturnedRunsCarryTheirLatestMetricsParamsTagsAndInputs()
+    {
+        var response = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, filter = "run_name = 'r1'" });
+
+        var run = response.Json.GetProperty("runs")[0];
+        run.GetProperty("data").GetProperty("metrics")[0].GetProperty("value").GetDouble().Should().Be(0.7);
+        run.GetProperty("data").GetProperty("params")[0].GetProperty("value").GetString().Should().Be("0.5");
+        RunsApiTests.Tags(run)["team"].Should().Be("Vision");
+        run.GetProperty("inputs").GetRawText().Should().Be("{}");
+    }
+
+    [TestCase("metrics.rmse < 0.8 OR params.alpha = '0.5'", "OR")]
+    [TestCase("metrics.rmse < 'abc'", "abc")]
+    [TestCase("params.alpha = 0.5", "0.5")]
+    [TestCase("foo.bar = 'x'", "foo")]
+    [TestCase("params.alpha = 'x'; DROP TABLE runs", "DROP")]
+    public async Task InvalidFiltersAreRefusedNamingTheOffendingText(string filter, string offending)
+    {
+        var response = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, filter });
+
+        response.Status.Should().Be(400);
+        response.ErrorCode.Should().Be("INVALID_PARAMETER_VALUE");
+        response.Message.Should().Contain(offending);
+    }
+
+    [Test]
+    public async Task ValuesThatLookLikeSqlAreOnlyEverComparedAsValues()
+    {
+        var names = await Names(new { experiment_ids = new[] { _experimentId }, filter = "params.alpha = '0.5'' OR ''1''=''1'" });
+
+        names.Should().BeEmpty();
+        (await Names(new { experiment_ids = new[] { _experimentId } })).Should().HaveCount(4, "nothing was changed either");
+    }
+
+    [TestCase(0)]
+    [TestCase(50_001)]
+    public async Task MaxResultsOutOfRangeIsRefused(int maxResults)
+    {
+        var response = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = maxResults });
+
+        response.Status.Should().Be(400);
+    }
+
+    [Test]
+    public async Task DuplicateOrderByKeysAre400NotMlflows500()
+    {
+        var response = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, order_by = new[] { "metrics.rmse", "metrics.rmse DESC" } });
+
+        response.Status.Should().Be(400);
+        response.Message.Should().Contain("duplicate");
+    }
+
+    private async Task<string[]> Names(object body)
+    {
+        var response = await Server.PostAsync(Search, body);
+        response.EnsureOk();
+        return response.Json.TryGetProperty("runs", out var runs)
+            ? [.. runs.EnumerateArray().Select(r => r.GetProperty("info").GetProperty("run_name").GetString()!)]
+            : [];
+    }
+
+    private static string[] Ids(ApiResponse response) =>
+        [.. response.Json.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("info").GetProperty("run_id").GetString()!)];
+}

@@ -84,8 +84,11 @@ internal interface ITrackingStore
 
     Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Every point of a metric, in (timestamp, step) order, streamed; empty for an unknown run.</summary>
-    IAsyncEnumerable<Metric> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// The points of a metric in (timestamp, step, value) order from <paramref name="offset"/> on, at most
+    /// <paramref name="limit"/> of them (all when null), streamed; empty for an unknown run.
+    /// </summary>
+    IAsyncEnumerable<Metric> GetMetricHistoryAsync(string runId, string key, int offset, int? limit, CancellationToken cancellationToken);
 
     /// <summary>Points of a metric for several runs at sampled steps (MLflow's get-history-bulk-interval).</summary>
     Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(

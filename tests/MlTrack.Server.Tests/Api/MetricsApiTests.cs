@@ -22,11 +22,11 @@ public sealed class MetricsApiTests : ServerTestBase
     }
 
     [Test]
-    public async Task HistoryReturnsEveryPointInTimestampOrderIgnoringMaxResults()
+    public async Task HistoryWithoutMaxResultsReturnsEveryPointInTimestampOrder()
     {
         var runId = await RunWithStepsAsync(await Server.CreateExperimentAsync(), Enumerable.Range(0, 2500).Select(i => (long)(2499 - i)));
 
-        var response = await Server.GetAsync($"{Api}/get-history?run_uuid={runId}&run_id={runId}&metric_key=loss&max_results=10");
+        var response = await Server.GetAsync($"{Api}/get-history?run_uuid={runId}&run_id={runId}&metric_key=loss");
 
         var metrics = response.Json.GetProperty("metrics").EnumerateArray().ToList();
         metrics.Should().HaveCount(2500);
@@ -34,6 +34,30 @@ public sealed class MetricsApiTests : ServerTestBase
         metrics[0].GetProperty("key").GetString().Should().Be("loss");
         metrics[0].GetProperty("step").GetInt64().Should().Be(0);
         metrics[^1].GetProperty("value").GetDouble().Should().Be(1249.5);
+        response.Json.TryGetProperty("next_page_token", out _).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task HistoryPagesFollowTokensUntilTheLastPoint()
+    {
+        var runId = await RunWithStepsAsync(await Server.CreateExperimentAsync(), Enumerable.Range(0, 2500).Select(i => (long)i));
+        var steps = new List<long>();
+        var pageSizes = new List<int>();
+        string? token = null;
+
+        do
+        {
+            var query = $"{Api}/get-history?run_id={runId}&metric_key=loss&max_results=1000" + (token is null ? "" : $"&page_token={Uri.EscapeDataString(token)}");
+            var page = (await Server.GetAsync(query)).Json;
+            var points = page.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("step").GetInt64()).ToList();
+            pageSizes.Add(points.Count);
+            steps.AddRange(points);
+            token = page.TryGetProperty("next_page_token", out var next) ? next.GetString() : null;
+        }
+        while (token is not null);
+
+        pageSizes.Should().Equal(1000, 1000, 500);
+        steps.Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i));
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
+using MlTrack.Server.Storage;
 
 namespace MlTrack.Server.Api.Metrics;
 
@@ -19,12 +20,23 @@ internal static class MetricsEndpoints
         app.MapGet("/ajax-api/2.0/mlflow/metrics/get-history-bulk", context => MlflowRoutes.InvokeAsync(context, GetHistoryBulkAsync));
     }
 
-    // MLflow's SQL store returns every point and ignores max_results and page_token; so do we, streamed.
+    // Pages of max_results points with a next_page_token while more remain (MLflow's client and UI follow
+    // the token); without max_results, every point. Either way streamed, never built in memory.
     private static Task<object> GetHistoryAsync(MlflowCall call)
     {
-        var runId = call.Request.RequiredRunId();
-        var key = call.Request.RequiredString("metric_key");
-        return Task.FromResult<object>(new MetricStreamResult(call.Tracking.GetMetricHistoryAsync(runId, key, call.Cancellation)));
+        var request = call.Request;
+        var runId = request.RequiredRunId();
+        var key = request.RequiredString("metric_key");
+        var maxResults = request.Int64("max_results");
+        if (maxResults is < 1 or > int.MaxValue - 1)
+        {
+            throw MlflowException.InvalidParameter($"max_results must be a positive integer, but got {maxResults}.");
+        }
+
+        var offset = PageToken.Decode(request.String("page_token"));
+        // One point more than the page tells whether another page exists.
+        var points = call.Tracking.GetMetricHistoryAsync(runId, key, offset, (int?)maxResults + 1, call.Cancellation);
+        return Task.FromResult<object>(new MetricStreamResult(points, offset, (int?)maxResults));
     }
 
     private static async Task<object> GetHistoryBulkIntervalAsync(MlflowCall call)
@@ -69,7 +81,7 @@ internal static class MetricsEndpoints
         var metrics = new List<MetricWithRunId>();
         foreach (var runId in runIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            await foreach (var m in call.Tracking.GetMetricHistoryAsync(runId, key, call.Cancellation))
+            await foreach (var m in call.Tracking.GetMetricHistoryAsync(runId, key, 0, null, call.Cancellation))
             {
                 metrics.Add(new MetricWithRunId(m.Key, m.Value, m.Timestamp, m.Step, runId));
             }
@@ -93,8 +105,11 @@ internal static class MetricsEndpoints
                 $"GetMetricHistoryBulkInterval request must specify at most {MaxBulkRuns} run_ids. Received {runIds.Count} run_ids.");
     }
 
-    /// <summary>Writes {"metrics": [...]} as the points arrive, so a million-point history never sits in memory.</summary>
-    private sealed class MetricStreamResult(IAsyncEnumerable<Metric> metrics) : IResult
+    /// <summary>
+    /// Writes {"metrics": [...], "next_page_token"} as the points arrive, so a million-point history never sits in
+    /// memory; a point beyond <paramref name="pageSize"/> only signals that another page exists.
+    /// </summary>
+    private sealed class MetricStreamResult(IAsyncEnumerable<Metric> metrics, int offset, int? pageSize) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
@@ -102,8 +117,17 @@ internal static class MetricsEndpoints
             await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
             writer.WriteStartObject();
             var first = true;
+            var written = 0;
+            var more = false;
             await foreach (var metric in metrics)
             {
+                if (written == pageSize)
+                {
+                    more = true;
+                    break;
+                }
+
+                written++;
                 if (first)
                 {
                     writer.WriteStartArray("metrics");
@@ -133,6 +157,11 @@ internal static class MetricsEndpoints
             if (!first)
             {
                 writer.WriteEndArray();
+            }
+
+            if (more)
+            {
+                writer.WriteString("next_page_token", PageToken.Encode(offset + written));
             }
 
             writer.WriteEndObject();

@@ -9,7 +9,8 @@ internal sealed partial class SqliteTrackingStore
     /// <summary>Most points returned per run by get-history-bulk-interval (MLflow's MAX_RESULTS_GET_METRIC_HISTORY).</summary>
     private const int MaxBulkPointsPerRun = 25_000;
 
-    public async IAsyncEnumerable<Metric> GetMetricHistoryAsync(string runId, string key, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Metric> GetMetricHistoryAsync(
+        string runId, string key, int offset, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -17,9 +18,12 @@ internal sealed partial class SqliteTrackingStore
             SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
             WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = $run) AND m.key = $key
             ORDER BY m.timestamp, m.step, m.value
+            LIMIT $limit OFFSET $offset
             """;
         command.Parameters.AddWithValue("$run", runId);
         command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$limit", limit ?? -1);
+        command.Parameters.AddWithValue("$offset", offset);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -6,6 +6,10 @@ namespace MlTrack.Server.Api;
 internal sealed record MlflowCall(MlflowRequest Request, ITrackingStore Tracking, HttpContext Http)
 {
     public CancellationToken Cancellation => Http.RequestAborted;
+
+    /// <summary>Any other service the handler needs (artifact locations, the registry store).</summary>
+    public T Service<T>()
+        where T : notnull => Http.RequestServices.GetRequiredService<T>();
 }
 
 /// <summary>An RPC handler; its result is written as MLflow JSON, unless it is an <see cref="IResult"/> that writes itself.</summary>
@@ -36,6 +40,15 @@ internal sealed class MlflowRoutes(IEndpointRouteBuilder app)
         foreach (var prefix in Prefixes)
         {
             app.MapMethods(prefix + path, methods, context => InvokeAsync(context, handler));
+        }
+    }
+
+    /// <summary>Maps a route that reads and writes the raw HTTP exchange itself (artifact bodies), under both prefixes.</summary>
+    public void MapRaw(string path, RequestDelegate handler, params string[] methods)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            app.MapMethods(prefix + path, methods, handler);
         }
     }
 

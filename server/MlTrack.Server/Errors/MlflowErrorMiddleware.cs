@@ -27,6 +27,12 @@ internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<Mlflow
         {
             await WriteAsync(context, e, e.HttpStatus);
         }
+        catch (Api.Artifacts.ArtifactsDisabledException e) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(e.Message, context.RequestAborted);
+        }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             await WriteAsync(context, MlflowException.BadRequest(e.Message), e.StatusCode);

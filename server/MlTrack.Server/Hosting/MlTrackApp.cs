@@ -1,4 +1,6 @@
 using MlTrack.Server.Api;
+using MlTrack.Server.Api.Artifacts;
+using MlTrack.Server.Artifacts;
 using MlTrack.Server.Api.Experiments;
 using MlTrack.Server.Api.Metrics;
 using MlTrack.Server.Api.Runs;
@@ -35,6 +37,7 @@ internal static class MlTrackApp
         builder.Services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
         builder.Services.AddSingleton<ITrackingStore>(services => new SqliteTrackingStore(
             services.GetRequiredService<SqliteDatabase>(), options.ResolvedDefaultArtifactRoot, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ArtifactLocations>();
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
@@ -53,6 +56,8 @@ internal static class MlTrackApp
         RunsEndpoints.Map(routes);
         RunLoggingEndpoints.Map(routes);
         MetricsEndpoints.Map(routes, app);
+        MlflowArtifactsEndpoints.Map(routes);
+        RunArtifactsEndpoints.Map(routes, app);
 
         app.MapGet("/health", () => Results.Content("OK", "text/html"));
         app.MapGet("/version", () => Results.Content(MlflowVersion, "text/html"));

@@ -1,3 +1,4 @@
+using MlTrack.Server.Artifacts;
 using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
 using MlTrack.Server.Search;
@@ -121,7 +122,8 @@ internal static class ExperimentsEndpoints
         }
     }
 
-    // MLflow refuses locations with a URL fragment or ;params, or '..' in the query (handlers._validate_non_local_source_contains_relative_paths).
+    // MLflow refuses locations with a URL fragment or ;params, or '..' in the query (CVE-2024-1483 and relatives);
+    // a proxied location must also be a safe relative path, or every run under it could escape the artifact root.
     private static void ValidateArtifactLocation(string? location)
     {
         if (string.IsNullOrEmpty(location))
@@ -129,16 +131,23 @@ internal static class ExperimentsEndpoints
             return;
         }
 
-        if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.IsFile)
+        if (location.StartsWith("mlflow-artifacts:", StringComparison.OrdinalIgnoreCase))
+        {
+            ArtifactPath.Validate(location["mlflow-artifacts:".Length..].TrimStart('/'));
+            return;
+        }
+
+        // Any location with a scheme; some (http:///#/..) do not even parse as a URI.
+        if (!location.Contains(":/", StringComparison.Ordinal) || location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        if (uri.Fragment.Length > 0 || uri.AbsolutePath.Contains(';', StringComparison.Ordinal)
-            || Uri.UnescapeDataString(uri.Query).Contains("..", StringComparison.Ordinal))
+        var query = location.Contains('?', StringComparison.Ordinal) ? location[location.IndexOf('?', StringComparison.Ordinal)..] : "";
+        if (location.Contains('#', StringComparison.Ordinal) || location.Contains(';', StringComparison.Ordinal)
+            || Uri.UnescapeDataString(query).Contains("..", StringComparison.Ordinal))
         {
-            throw MlflowException.InvalidParameter(
-                $"'artifact_location' URL can't include fragments or params: {location}");
+            throw MlflowException.InvalidParameter($"'artifact_location' URL can't include fragments or params: {location}");
         }
     }
 }

@@ -3,6 +3,7 @@ using MlTrack.Server.Api.Artifacts;
 using MlTrack.Server.Artifacts;
 using MlTrack.Server.Api.Experiments;
 using MlTrack.Server.Api.Metrics;
+using MlTrack.Server.Api.ModelRegistry;
 using MlTrack.Server.Api.Runs;
 using MlTrack.Server.Errors;
 using MlTrack.Server.Storage;
@@ -37,6 +38,8 @@ internal static class MlTrackApp
         builder.Services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
         builder.Services.AddSingleton<ITrackingStore>(services => new SqliteTrackingStore(
             services.GetRequiredService<SqliteDatabase>(), options.ResolvedDefaultArtifactRoot, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IModelRegistryStore>(services => new SqliteModelRegistryStore(
+            services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ArtifactLocations>();
         builder.Services.AddOpenApi();
 
@@ -58,6 +61,7 @@ internal static class MlTrackApp
         MetricsEndpoints.Map(routes, app);
         MlflowArtifactsEndpoints.Map(routes);
         RunArtifactsEndpoints.Map(routes, app);
+        ModelRegistryEndpoints.Map(routes, app);
 
         app.MapGet("/health", () => Results.Content("OK", "text/html"));
         app.MapGet("/version", () => Results.Content(MlflowVersion, "text/html"));

@@ -97,7 +97,9 @@ internal sealed class MlflowRequest
         }
 
         var text = value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? value.ToString() : null;
-        return text is not null && System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed)
+        // Enum.TryParse also reads "A,B" as a flags combination; MLflow takes one name or number.
+        return text is not null && !text.Contains(',', StringComparison.Ordinal)
+            && System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed)
             ? parsed
             : throw InvalidType(name, value);
     }

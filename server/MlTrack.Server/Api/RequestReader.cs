@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using MlTrack.Server.Errors;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MlTrack.Server.Api;
 
@@ -44,12 +43,8 @@ internal static class RequestReader
 
     private static async Task<JsonElement> ReadBodyAsync(HttpContext context)
     {
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = MaxJsonBodyBytes;
-        }
-
+        // The limit is counted here rather than set on Kestrel, so that the client still reads the 413 answer
+        // instead of a connection cut while it sends.
         if (context.Request.ContentLength > MaxJsonBodyBytes)
         {
             throw TooLarge();
@@ -76,6 +71,12 @@ internal static class RequestReader
             throw TooLarge();
         }
 
+        // JSON must be UTF-8 (RFC 8259); Flask answers 400 for anything else, even in fields nobody reads.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        {
+            throw MlflowException.InvalidParameter("Malformed request: the body is not valid UTF-8.");
+        }
+
         return Parse(buffer.WrittenMemory);
     }
 
@@ -97,7 +98,7 @@ internal static class RequestReader
 
             return root.ValueKind switch
             {
-                JsonValueKind.Object => root,
+                JsonValueKind.Object => RejectLoneSurrogates(root),
                 JsonValueKind.Null => EmptyObject,
                 _ => throw MlflowException.InvalidParameter("Malformed request: the JSON body must be an object."),
             };
@@ -106,6 +107,49 @@ internal static class RequestReader
         {
             throw MlflowException.InvalidParameter($"Malformed JSON in request body: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// A \ud800 escape without its pair is valid JSON but no text: reading it would throw deep in a handler,
+    /// so every name and string is checked once here.
+    /// </summary>
+    private static JsonElement RejectLoneSurrogates(JsonElement root)
+    {
+        var pending = new Stack<JsonElement>();
+        pending.Push(root);
+        try
+        {
+            while (pending.TryPop(out var element))
+            {
+                switch (element.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        foreach (var property in element.EnumerateObject())
+                        {
+                            _ = property.Name;
+                            pending.Push(property.Value);
+                        }
+
+                        break;
+                    case JsonValueKind.Array:
+                        foreach (var item in element.EnumerateArray())
+                        {
+                            pending.Push(item);
+                        }
+
+                        break;
+                    case JsonValueKind.String when element.ValueEquals(""u8) is false:
+                        _ = element.GetString();
+                        break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw MlflowException.InvalidParameter("Malformed request: a JSON string holds an unpaired UTF-16 surrogate escape.");
+        }
+
+        return root;
     }
 
     /// <summary>Query string as JSON: repeated keys (and key[] / key[0] forms) become arrays of strings.</summary>

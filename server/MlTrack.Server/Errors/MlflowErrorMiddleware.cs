@@ -27,6 +27,10 @@ internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<Mlflow
         {
             await WriteAsync(context, e, e.HttpStatus);
         }
+        catch (Search.FilterSyntaxException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, MlflowException.InvalidParameter(e.Message), StatusCodes.Status400BadRequest);
+        }
         catch (Api.Artifacts.ArtifactsDisabledException e) when (!context.Response.HasStarted)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -138,6 +138,10 @@ internal static class FilterParser
     }
 
     /// <summary>Nests matching parentheses into <see cref="SearchTokenKind.Group"/> tokens; unmatched ones stay as they are.</summary>
+    private const int MaxNesting = 16;
+
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "...";
+
     private static List<SearchToken> GroupParentheses(List<SearchToken> flat, string source)
     {
         var root = new List<SearchToken>();
@@ -147,6 +151,12 @@ internal static class FilterParser
         {
             if (token.Kind == SearchTokenKind.LeftParen)
             {
+                // MLflow's grammar only nests one level (IN lists); deep nesting would cost quadratic time.
+                if (stack.Count == MaxNesting)
+                {
+                    throw new FilterSyntaxException($"Invalid filter '{Shorten(source)}': parentheses nested deeper than {MaxNesting} levels.");
+                }
+
                 stack.Push((token.Start, current));
                 current = [token];
             }

@@ -21,7 +21,7 @@ internal static class PageToken
             using var document = JsonDocument.Parse(Convert.FromBase64String(token));
             if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("offset", out var offset)
-                && offset.TryGetInt32(out var value) && value >= 0)
+                && offset.ValueKind == JsonValueKind.Number && offset.TryGetInt32(out var value) && value >= 0)
             {
                 return value;
             }

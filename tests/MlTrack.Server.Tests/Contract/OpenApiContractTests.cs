@@ -131,7 +131,8 @@ public sealed class OpenApiContractTests : ServerTestBase
                 continue;
             }
 
-            var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            // A catch-all {**path} is an OpenAPI path parameter {path}.
+            var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/').Replace("{**", "{", StringComparison.Ordinal);
             foreach (var method in methods.HttpMethods)
             {
                 routes.Add($"{method.ToUpperInvariant()} {path}");

@@ -63,8 +63,8 @@ internal static class ExperimentsEndpoints
         }
 
         var query = new ExperimentQuery(
-            Parse(() => ExperimentSearchSyntax.ParseFilter(request.String("filter"))),
-            Parse(() => ExperimentSearchSyntax.ParseOrderBy(request.StringList("order_by"))),
+            ExperimentSearchSyntax.ParseFilter(request.String("filter")),
+            ExperimentSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             request.Enum<ViewType>("view_type") ?? ViewType.ACTIVE_ONLY,
             (int)maxResults,
             PageToken.Decode(request.String("page_token")));
@@ -107,19 +107,6 @@ internal static class ExperimentsEndpoints
         var request = call.Request;
         await call.Tracking.DeleteExperimentTagAsync(request.RequiredId("experiment_id"), request.RequiredString("key"), call.Cancellation);
         return MlflowRoutes.Empty;
-    }
-
-    /// <summary>Search syntax errors become INVALID_PARAMETER_VALUE with the parser's message.</summary>
-    internal static T Parse<T>(Func<T> parse)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (FilterSyntaxException e)
-        {
-            throw MlflowException.InvalidParameter(e.Message);
-        }
     }
 
     // MLflow refuses locations with a URL fragment or ;params, or '..' in the query (CVE-2024-1483 and relatives);

@@ -1,5 +1,4 @@
 using MlTrack.Server.Api.Artifacts;
-using MlTrack.Server.Api.Experiments;
 using MlTrack.Server.Artifacts;
 using MlTrack.Server.Search;
 using MlTrack.Server.Storage;
@@ -71,8 +70,8 @@ internal static class ModelVersionsEndpoints
         var request = call.Request;
         var maxResults = RegistryValidation.MaxResults(request.Int64("max_results") ?? MaxSearchResults, MaxSearchResults);
         var query = new ModelVersionQuery(
-            ExperimentsEndpoints.Parse(() => ModelVersionSearchSyntax.ParseFilter(request.String("filter"))),
-            ExperimentsEndpoints.Parse(() => ModelVersionSearchSyntax.ParseOrderBy(request.StringList("order_by"))),
+            ModelVersionSearchSyntax.ParseFilter(request.String("filter")),
+            ModelVersionSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             maxResults,
             PageToken.Decode(request.String("page_token")));
         var page = await Registry(call).SearchModelVersionsAsync(query, call.Cancellation);

@@ -1,4 +1,3 @@
-using MlTrack.Server.Api.Experiments;
 using MlTrack.Server.Search;
 using MlTrack.Server.Storage;
 
@@ -71,8 +70,8 @@ internal static class RegisteredModelsEndpoints
         var request = call.Request;
         var maxResults = RegistryValidation.MaxResults(request.Int64("max_results") ?? DefaultSearchResults, MaxSearchResults);
         var query = new RegisteredModelQuery(
-            ExperimentsEndpoints.Parse(() => RegisteredModelSearchSyntax.ParseFilter(request.String("filter"))),
-            ExperimentsEndpoints.Parse(() => RegisteredModelSearchSyntax.ParseOrderBy(request.StringList("order_by"))),
+            RegisteredModelSearchSyntax.ParseFilter(request.String("filter")),
+            RegisteredModelSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             maxResults,
             PageToken.Decode(request.String("page_token")));
         var page = await Registry(call).SearchRegisteredModelsAsync(query, call.Cancellation);

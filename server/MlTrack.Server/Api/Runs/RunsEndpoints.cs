@@ -1,4 +1,3 @@
-using MlTrack.Server.Api.Experiments;
 using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
 using MlTrack.Server.Search;
@@ -73,8 +72,8 @@ internal static class RunsEndpoints
 
         var query = new RunQuery(
             request.StringList("experiment_ids"),
-            ExperimentsEndpoints.Parse(() => RunSearchSyntax.ParseFilter(request.String("filter"))),
-            ExperimentsEndpoints.Parse(() => RunSearchSyntax.ParseOrderBy(request.StringList("order_by"))),
+            RunSearchSyntax.ParseFilter(request.String("filter")),
+            RunSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             request.Enum<ViewType>("run_view_type") ?? ViewType.ACTIVE_ONLY,
             (int)maxResults,
             PageToken.Decode(request.String("page_token")));

@@ -48,10 +48,25 @@ internal sealed partial class SqliteTrackingStore
             var key = ActiveRunKey(connection, runId);
             var existing = connection.ExecuteScalar<string?>(
                 "SELECT value FROM tags WHERE run_id = @key AND key = @tag", new { key, tag = LoggedModelHistoryTag });
-            var history = existing is null ? [] : JsonNode.Parse(existing) as JsonArray ?? [];
+            var history = existing is null ? [] : ParseHistory(existing, runId);
             history.Add(JsonNode.Parse(modelJson));
             SetTag(connection, key, new KeyValue(LoggedModelHistoryTag, history.ToJsonString()));
         }, cancellationToken);
+
+    // The tag is writable through set-tag too; refuse rather than overwrite what is not a JSON list.
+    private static JsonArray ParseHistory(string existing, string runId)
+    {
+        try
+        {
+            return JsonNode.Parse(existing) as JsonArray
+                ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            throw MlflowException.InvalidParameter(
+                $"The tag '{LoggedModelHistoryTag}' of run {runId} is not a JSON list, so a logged model cannot be added to it.");
+        }
+    }
 
     public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken) =>
         _db.Writer.ExecuteAsync(connection =>

@@ -112,3 +112,42 @@ public sealed class PathTraversalTests : ServerTestBase
         (await Server.Client.GetStringAsync("/api/2.0/mlflow-artifacts/artifacts/inside/alias/f.txt")).Should().Be("ok");
     }
 }
+
+/// <summary>The registry side of the advisories: version sources that point outside any run (CVE-2023-1177, CVE-2023-2780 and relatives).</summary>
+public sealed class RegistrySourceTraversalTests : ServerTestBase
+{
+    [TestCase("file:///etc/")]
+    [TestCase("/etc/")]
+    [TestCase("file://\\\\..\\\\..\\\\etc")]
+    [TestCase("file:///tmp/../etc/")]
+    [TestCase("mlflow-artifacts:/../../../etc/")]
+    [TestCase("mlflow-artifacts://host:9000/models/../../../")]
+    [TestCase("http://host:9000/models/../../../")]
+    [TestCase("https://host/api/2.0/mlflow-artifacts/artifacts/../../../")]
+    [TestCase("s3a://my_bucket/api/2.0/mlflow-artifacts/artifacts/%2e%2e/%2e%2e/")]
+    [TestCase("//proc/self/root")]
+    public async Task AVersionSourcedOutsideItsRunCannotBeCreatedOrRead(string source)
+    {
+        var name = $"traversal-{Guid.NewGuid():N}";
+        (await Server.PostAsync("/ajax-api/2.0/mlflow/registered-models/create", new { name })).EnsureOk();
+
+        var created = await Server.PostAsync("/ajax-api/2.0/mlflow/model-versions/create", new { name, source });
+        var read = await Server.GetAsync($"/model-versions/get-artifact?name={name}&version=1&path=passwd");
+
+        created.Status.Should().BeInRange(400, 499, created.Body);
+        read.Status.Should().BeInRange(400, 499);
+        read.Body.Should().NotContain("root:x:0:0");
+    }
+
+    [Test]
+    public async Task ALocalSourceMustLieUnderTheArtifactsOfItsRun()
+    {
+        var name = $"traversal-{Guid.NewGuid():N}";
+        var runId = await Server.CreateRunAsync(await Server.CreateExperimentAsync());
+        (await Server.PostAsync("/api/2.0/mlflow/registered-models/create", new { name })).EnsureOk();
+
+        var created = await Server.PostAsync("/api/2.0/mlflow/model-versions/create", new { name, source = "/etc", run_id = runId });
+
+        created.Status.Should().Be(400);
+    }
+}

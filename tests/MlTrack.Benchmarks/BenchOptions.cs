@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace MlTrack.Benchmarks;
+
+/// <summary>Sizes and switches of one benchmark invocation (full by default, smaller with --quick).</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/MlTrack.Benchmarks -- [options]
+          --quick                 small sizes for a smoke run (figures are not comparable with the targets)
+          --reuse DIR             keep the server's database in DIR and reuse the search runs and the history
+                                  run it already holds (a rerun then skips the slow data set-up)
+          --keep                  keep the temporary directory (ignored with --reuse)
+          --no-build              do not run 'dotnet build server/MlTrack.Server -c Release' first
+          --runs N                runs in the search experiment (default 25000; quick 1000)
+          --ingest-points N       metric points sent by the ingest figure (default 2000000; quick 100000)
+          --ingest-clients N      concurrent ingest clients (default 8)
+          --history-points N      points of the get-history metric (default 1000000; quick 50000)
+          --iterations N          timed iterations per search case (default 50; quick 10)
+          --only LIST             run only these of ingest,search,pagination,history (comma-separated)
+        JSON goes to stdout, progress to stderr.
+        """;
+
+    public bool Quick { get; init; }
+
+    public string? ReuseDirectory { get; init; }
+
+    public bool Keep { get; init; }
+
+    public bool NoBuild { get; init; }
+
+    public static readonly string[] Scenarios = ["ingest", "search", "pagination", "history"];
+
+    /// <summary>The scenarios to run (all by default).</summary>
+    public IReadOnlyList<string> Only { get; init; } = Scenarios;
+
+    /// <summary>Concurrent clients of the ingest figure.</summary>
+    public int IngestClients { get; init; } = 8;
+
+    public int IngestPoints { get; init; } = 2_000_000;
+
+    public int BatchSize { get; init; } = 1000;
+
+    /// <summary>Metric keys per ingest run; each batch carries BatchSize / IngestKeys steps of every key.</summary>
+    public int IngestKeys { get; init; } = 4;
+
+    public int SearchRuns { get; init; } = 25_000;
+
+    /// <summary>Concurrent clients creating the search runs.</summary>
+    public int PopulateClients { get; init; } = 8;
+
+    public int SearchWarmup { get; init; } = 10;
+
+    public int SearchIterations { get; init; } = 50;
+
+    public int PageIterations { get; init; } = 30;
+
+    public int HistoryPoints { get; init; } = 1_000_000;
+
+    public int HistoryLogClients { get; init; } = 4;
+
+    public int HistoryReads { get; init; } = 5;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick
+            ? new BenchOptions
+            {
+                Quick = true, IngestPoints = 100_000, SearchRuns = 1000, SearchWarmup = 2, SearchIterations = 10, PageIterations = 10,
+                HistoryPoints = 50_000, HistoryReads = 3,
+            }
+            : new BenchOptions();
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--keep" => options with { Keep = true },
+                "--no-build" => options with { NoBuild = true },
+                "--reuse" => options with { ReuseDirectory = Path.GetFullPath(Value(args, ref i)) },
+                "--runs" => options with { SearchRuns = Number(args, ref i) },
+                "--ingest-points" => options with { IngestPoints = Number(args, ref i) },
+                "--ingest-clients" => options with { IngestClients = Number(args, ref i) },
+                "--history-points" => options with { HistoryPoints = Number(args, ref i) },
+                "--iterations" => options with { SearchIterations = Number(args, ref i) },
+                "--only" => options with { Only = Names(args, ref i) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.\n{Usage}");
+
+    private static string[] Names(string[] args, ref int i)
+    {
+        var names = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Except(Scenarios).ToList();
+        return unknown.Count == 0 && names.Length > 0
+            ? names
+            : throw new ArgumentException($"--only takes some of {string.Join(',', Scenarios)}; got '{args[i]}'.");
+    }
+
+    public bool Includes(string scenario) => Only.Contains(scenario);
+
+    private static int Number(string[] args, ref int i)
+    {
+        var text = Value(args, ref i);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} needs a positive integer, got '{text}'.");
+    }
+}

@@ -98,7 +98,9 @@ internal static class RequestReader
 
             return root.ValueKind switch
             {
-                JsonValueKind.Object => RejectLoneSurrogates(root),
+                // Only a body that holds a \uD800-\uDFFF escape at all needs the full check.
+                JsonValueKind.Object when HasSurrogateEscape(utf8.Span) => RejectLoneSurrogates(root),
+                JsonValueKind.Object => root,
                 JsonValueKind.Null => EmptyObject,
                 _ => throw MlflowException.InvalidParameter("Malformed request: the JSON body must be an object."),
             };
@@ -113,6 +115,9 @@ internal static class RequestReader
     /// A \ud800 escape without its pair is valid JSON but no text: reading it would throw deep in a handler,
     /// so every name and string is checked once here.
     /// </summary>
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> utf8) =>
+        utf8.IndexOf("\\ud"u8) >= 0 || utf8.IndexOf("\\uD"u8) >= 0;
+
     private static JsonElement RejectLoneSurrogates(JsonElement root)
     {
         var pending = new Stack<JsonElement>();

@@ -21,9 +21,16 @@ internal static partial class Validation
 
     public static void MetricName(string? name) => EntityName("metric", "Metric", name);
 
-    public static Metric Metric(string key, double value, long timestamp, long step)
+    /// <summary>A valid metric; keys already in <paramref name="validKeys"/> are not checked again (a batch repeats a few keys).</summary>
+    public static Metric Metric(string key, double value, long timestamp, long step, HashSet<string>? validKeys = null)
     {
-        MetricName(key);
+        if (validKeys?.Contains(key) != true)
+        {
+            MetricName(key);
+            KeyLength("Metric name", key);
+            validKeys?.Add(key);
+        }
+
         if (timestamp < 0)
         {
             throw MlflowException.InvalidParameter(
@@ -31,7 +38,6 @@ internal static partial class Validation
                 + "Timestamp must be a nonnegative long (64-bit integer) ");
         }
 
-        KeyLength("Metric name", key);
         return new Metric(key, value, timestamp, step);
     }
 

@@ -22,7 +22,9 @@ internal static class MlTrackApp
 
     public static WebApplication Build(ServerOptions options, string[]? args = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // The content root is the app's folder, not the working directory: the host watches its content root for
+        // appsettings changes, and the working directory is where the database is written many times a second.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;

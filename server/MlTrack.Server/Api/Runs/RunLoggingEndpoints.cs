@@ -48,7 +48,8 @@ internal static class RunLoggingEndpoints
 
         var parsedParams = parameters.Select(p => Validation.Param(RequiredKey(p, "params"), MlflowRequest.ItemString(p, "value", "params"))).ToList();
         Validation.UniqueParamKeys(parsedParams);
-        var parsedMetrics = metrics.Select(ParseMetric).ToList();
+        var validKeys = new HashSet<string>(StringComparer.Ordinal);
+        var parsedMetrics = metrics.Select(m => ParseMetric(m, validKeys)).ToList();
         var parsedTags = tags.Select(t => Validation.Tag(RequiredKey(t, "tags"), MlflowRequest.ItemString(t, "value", "tags"))).ToList();
         await call.Tracking.LogBatchAsync(runId, parsedMetrics, parsedParams, parsedTags, call.Cancellation);
         return MlflowRoutes.Empty;
@@ -94,7 +95,7 @@ internal static class RunLoggingEndpoints
         return MlflowRoutes.Empty;
     }
 
-    private static Metric ParseMetric(JsonElement item)
+    private static Metric ParseMetric(JsonElement item, HashSet<string> validKeys)
     {
         var key = RequiredKey(item, "metrics");
         var value = MlflowRequest.ItemField(item, "value", "metrics") is { } v ? MlflowRequest.ReadDouble(v, "value") : null;
@@ -106,7 +107,7 @@ internal static class RunLoggingEndpoints
                 $"Invalid value {item.GetRawText()} for parameter 'metrics' supplied: a metric needs key, value and timestamp.");
         }
 
-        return Validation.Metric(key, value.Value, timestamp.Value, step ?? 0);
+        return Validation.Metric(key, value.Value, timestamp.Value, step ?? 0, validKeys);
     }
 
     private static string RequiredKey(JsonElement item, string listName)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Dapper;
+using SQLitePCL;
 using MlTrack.Server.Domain;
 
 namespace MlTrack.Server.Storage.Sqlite;
@@ -13,21 +14,21 @@ internal sealed partial class SqliteTrackingStore
         string runId, string key, int offset, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        using var statement = SqliteRaw.Prepare(connection, """
             SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
-            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = $run) AND m.key = $key
+            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key = ?2
             ORDER BY m.timestamp, m.step, m.value
-            LIMIT $limit OFFSET $offset
-            """;
-        command.Parameters.AddWithValue("$run", runId);
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$limit", limit ?? -1);
-        command.Parameters.AddWithValue("$offset", offset);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            LIMIT ?3 OFFSET ?4
+            """);
+        raw.sqlite3_bind_text(statement, 1, runId);
+        raw.sqlite3_bind_text(statement, 2, key);
+        raw.sqlite3_bind_int64(statement, 3, limit ?? -1);
+        raw.sqlite3_bind_int64(statement, 4, offset);
+        while (SqliteRaw.Step(connection, statement))
         {
-            yield return new Metric(key, reader.GetInt64(3) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(0), reader.GetInt64(1));
+            cancellationToken.ThrowIfCancellationRequested();
+            var value = raw.sqlite3_column_int64(statement, 3) != 0 ? double.NaN : raw.sqlite3_column_double(statement, 2);
+            yield return new Metric(key, value, raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1));
         }
     }
 

@@ -35,15 +35,21 @@ internal sealed partial class SqliteTrackingStore
         where.AddRange(query.Filter.Select(clause => RunClause(sql, clause)));
         var orderBy = RunOrderBy(sql, joins, query.OrderBy);
 
+        // Ids first, sorted and cut to the page on the narrowest rows (a covering index for the default order),
+        // then the page's rows: OFFSET never reads the rows it skips.
         var text = $"""
-            SELECT {RunColumns} FROM runs r {joins}
+            SELECT r.id FROM runs r {joins}
             WHERE {string.Join(" AND ", where)}
             ORDER BY {orderBy}
             LIMIT {sql.Bind(query.MaxResults)} OFFSET {sql.Bind(query.Offset)}
             """;
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<RunRow>(new CommandDefinition(text, sql.Parameters, cancellationToken: cancellationToken))).ToList();
-        var runs = await LoadRunsAsync(connection, rows, cancellationToken);
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(text, sql.Parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<RunRow>(new CommandDefinition(
+            $"SELECT {RunColumns} FROM runs r WHERE r.id IN (SELECT value FROM json_each(@ids))",
+            new { ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Id);
+        var runs = await LoadRunsAsync(connection, [.. ids.Select(id => rows[id])], cancellationToken);
         // MLflow hands out a token whenever the page is full, so the last page may be empty.
         return new Page<Run>(runs, runs.Count == query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null);
     }
@@ -101,24 +107,25 @@ internal sealed partial class SqliteTrackingStore
         _ => throw MlflowException.InvalidParameter($"Invalid attribute key '{key}' specified."),
     };
 
+    // Each clause on a metric, param, tag or dataset is a set of run ids found through its (key, value) index,
+    // so a selective clause narrows the search instead of probing every run of the experiment.
     private static string RunClause(SqliteFilterSql sql, FilterClause clause) => clause.Entity switch
     {
         EntityType.Metric when clause.Operator == ComparisonOperator.NotEqual =>
-            $"EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {sql.Bind(clause.Key)} AND "
-            + $"(m.is_nan = 1 OR {sql.Compare("m.value", clause.Operator, clause.Value)}))",
+            $"r.id IN (SELECT run_id FROM latest_metrics WHERE key = {sql.Bind(clause.Key)} AND "
+            + $"(is_nan = 1 OR {sql.Compare("value", clause.Operator, clause.Value)}))",
         // NaN compares with nothing, so it never satisfies an ordering or equality.
         EntityType.Metric =>
-            $"EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {sql.Bind(clause.Key)} AND m.is_nan = 0 AND "
-            + $"{sql.Compare("m.value", clause.Operator, clause.Value)})",
+            $"r.id IN (SELECT run_id FROM latest_metrics WHERE key = {sql.Bind(clause.Key)} AND is_nan = 0 AND "
+            + $"{sql.Compare("value", clause.Operator, clause.Value)})",
         EntityType.Param =>
-            $"EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = {sql.Bind(clause.Key)} AND {sql.Compare("p.value", clause.Operator, clause.Value)})",
+            $"r.id IN (SELECT run_id FROM params WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)})",
         EntityType.Tag =>
-            $"EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = {sql.Bind(clause.Key)} AND {sql.Compare("t.value", clause.Operator, clause.Value)})",
+            $"r.id IN (SELECT run_id FROM tags WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)})",
         EntityType.Dataset when clause.Key == "context" =>
-            $"EXISTS (SELECT 1 FROM input_tags it WHERE it.run_id = r.id AND it.key = 'mlflow.data.context' AND "
-            + $"{sql.Compare("it.value", clause.Operator, clause.Value)})",
+            $"r.id IN (SELECT run_id FROM input_tags WHERE key = 'mlflow.data.context' AND {sql.Compare("value", clause.Operator, clause.Value)})",
         EntityType.Dataset =>
-            $"EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE i.run_id = r.id AND "
+            $"r.id IN (SELECT i.run_id FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE "
             + $"{sql.Compare(clause.Key == "digest" ? "d.digest" : "d.name", clause.Operator, clause.Value)})",
         _ => sql.Compare(RunColumn(clause.Key), clause.Operator, clause.Value),
     };

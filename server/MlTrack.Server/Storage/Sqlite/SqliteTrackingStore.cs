@@ -11,7 +11,7 @@ namespace MlTrack.Server.Storage.Sqlite;
 /// database's single writer, where state checks (run active, param unchanged) and the change itself run
 /// in one transaction. Split by area into partial files.
 /// </summary>
-internal sealed partial class SqliteTrackingStore : ITrackingStore
+internal sealed partial class SqliteTrackingStore : ITrackingStore, IDisposable
 {
     private readonly SqliteDatabase _db;
     private readonly string _defaultArtifactRoot;
@@ -26,6 +26,8 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public void Dispose() => _metricWriter?.Dispose();
 
     // The Default experiment (id 0) exists from the first start, as in MLflow.
     private void EnsureDefaultExperiment() =>

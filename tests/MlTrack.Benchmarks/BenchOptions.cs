@@ -16,8 +16,9 @@ internal sealed record BenchOptions
           --ingest-points N       metric points sent by the ingest figure (default 2000000; quick 100000)
           --ingest-clients N      concurrent ingest clients (default 8)
           --history-points N      points of the get-history metric (default 1000000; quick 50000)
+          --artifact-mib N        size of the uploaded and downloaded artifact (default 1024; quick 64)
           --iterations N          timed iterations per search case (default 50; quick 10)
-          --only LIST             run only these of ingest,search,pagination,history (comma-separated)
+          --only LIST             run only these of artifacts,ingest,search,pagination,history (comma-separated)
         JSON goes to stdout, progress to stderr.
         """;
 
@@ -29,7 +30,7 @@ internal sealed record BenchOptions
 
     public bool NoBuild { get; init; }
 
-    public static readonly string[] Scenarios = ["ingest", "search", "pagination", "history"];
+    public static readonly string[] Scenarios = ["artifacts", "ingest", "search", "pagination", "history"];
 
     /// <summary>The scenarios to run (all by default).</summary>
     public IReadOnlyList<string> Only { get; init; } = Scenarios;
@@ -61,6 +62,8 @@ internal sealed record BenchOptions
 
     public int HistoryReads { get; init; } = 5;
 
+    public int ArtifactMiB { get; init; } = 1024;
+
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -68,7 +71,7 @@ internal sealed record BenchOptions
             ? new BenchOptions
             {
                 Quick = true, IngestPoints = 100_000, SearchRuns = 1000, SearchWarmup = 2, SearchIterations = 10, PageIterations = 10,
-                HistoryPoints = 50_000, HistoryReads = 3,
+                HistoryPoints = 50_000, HistoryReads = 3, ArtifactMiB = 64,
             }
             : new BenchOptions();
 
@@ -84,6 +87,7 @@ internal sealed record BenchOptions
                 "--ingest-points" => options with { IngestPoints = Number(args, ref i) },
                 "--ingest-clients" => options with { IngestClients = Number(args, ref i) },
                 "--history-points" => options with { HistoryPoints = Number(args, ref i) },
+                "--artifact-mib" => options with { ArtifactMiB = Number(args, ref i) },
                 "--iterations" => options with { SearchIterations = Number(args, ref i) },
                 "--only" => options with { Only = Names(args, ref i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),

@@ -56,6 +56,12 @@ try
     using var api = new MlflowClient(server.BaseAddress);
     var phases = new Phases(server);
     var results = new List<(string Name, ScenarioResult Result)>();
+    // First, while the server's peak RSS is still its baseline: the figure is the growth during the transfer.
+    if (options.Includes("artifacts"))
+    {
+        results.Add(("artifacts", await phases.RunAsync("artifacts", () => ArtifactScenario.RunAsync(api, server, options, ct))));
+    }
+
     if (options.Includes("ingest"))
     {
         results.Add(("ingest", await phases.RunAsync("ingest", () => IngestScenario.RunAsync(api, options, ct))));

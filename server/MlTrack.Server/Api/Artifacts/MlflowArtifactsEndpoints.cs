@@ -43,7 +43,7 @@ internal static class MlflowArtifactsEndpoints
     private static async Task UploadAsync(HttpContext context)
     {
         var store = Proxy(context);
-        await store.WriteAsync(RequiredPath(context), context.Request.Body, context.RequestAborted);
+        await store.WriteAsync(RequiredPath(context), context.Request.BodyReader, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(MlflowRoutes.Empty, MlflowJson.Options);
     }
 

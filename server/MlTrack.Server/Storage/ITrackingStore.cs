@@ -22,7 +22,7 @@ internal sealed record RunQuery(
     IReadOnlyList<OrderByTerm> OrderBy,
     ViewType ViewType,
     int MaxResults,
-    int Offset);
+    PageCursor Cursor);
 
 internal sealed record NewRun(string ExperimentId, string UserId, string? RunName, long StartTime, IReadOnlyList<KeyValue> Tags);
 

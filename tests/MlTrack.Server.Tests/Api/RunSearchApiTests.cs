@@ -99,9 +99,57 @@ public sealed class RunSearchApiTests : ServerTestBase
         var token2 = second.Json.GetProperty("next_page_token").GetString();
         var third = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2, page_token = token2 });
 
-        token.Should().Be("eyJvZmZzZXQiOiAyfQ==", "MLflow's token is base64 of {\"offset\": 2}");
+        var decoded = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(token!)).RootElement;
+        decoded.GetProperty("offset").GetInt32().Should().Be(2, "the token keeps MLflow's offset beside the seek key");
         Ids(second).Should().Equal(_ids["r2"], _ids["r1"]);
         third.Body.Should().Be("{}", "the page after a full last page is empty and has no token");
+    }
+
+    [TestCase(null)]
+    [TestCase("metrics.rmse DESC")]
+    [TestCase("tags.team")]
+    public async Task PagingNeitherRepeatsNorSkipsRunsWhenNewRunsArriveBetweenPages(string? orderBy)
+    {
+        var experimentId = await Server.CreateExperimentAsync("paging");
+        for (var i = 0; i < 6; i++)
+        {
+            var runId = await Server.CreateRunAsync(experimentId, 1000 + i, $"p{i}");
+            (await Server.PostAsync("/api/2.0/mlflow/runs/log-batch", new
+            {
+                run_id = runId,
+                metrics = new[] { new { key = "rmse", value = i / 10.0, timestamp = 1L, step = 0L } },
+                tags = new[] { new { key = "team", value = $"t{i}" } },
+            })).EnsureOk();
+        }
+
+        object Body(string? token) => new { experiment_ids = new[] { experimentId }, max_results = 3, order_by = orderBy is null ? [] : new[] { orderBy }, page_token = token };
+        var first = await Server.PostAsync(Search, Body(null));
+        // A newer run, with the best rmse and the first tag, would come first in every ordering and shift an offset.
+        var newcomer = await Server.CreateRunAsync(experimentId, 9999, "newcomer");
+        (await Server.PostAsync("/api/2.0/mlflow/runs/log-batch", new
+        {
+            run_id = newcomer,
+            metrics = new[] { new { key = "rmse", value = orderBy == "metrics.rmse DESC" ? 9.0 : -1.0, timestamp = 1L, step = 0L } },
+            tags = new[] { new { key = "team", value = "a" } },
+        })).EnsureOk();
+        var second = await Server.PostAsync(Search, Body(first.Json.GetProperty("next_page_token").GetString()));
+
+        var pages = Names(first).Concat(Names(second)).ToList();
+        pages.Should().OnlyHaveUniqueItems().And.HaveCount(6).And.NotContain("newcomer");
+    }
+
+    private static string[] Names(ApiResponse response) =>
+        [.. response.Json.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("info").GetProperty("run_name").GetString()!)];
+
+    [Test]
+    public async Task ATokenFromAnotherOrderingFallsBackToItsOffset()
+    {
+        var first = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2, order_by = new[] { "metrics.rmse" } });
+        var token = first.Json.GetProperty("next_page_token").GetString();
+
+        var other = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, max_results = 2, page_token = token });
+
+        Ids(other).Should().Equal(new[] { _ids["r2"], _ids["r1"] }, "offset 2 of the default order");
     }
 
     [Test]

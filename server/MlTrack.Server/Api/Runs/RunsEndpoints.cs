@@ -76,7 +76,7 @@ internal static class RunsEndpoints
             RunSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             request.Enum<ViewType>("run_view_type") ?? ViewType.ACTIVE_ONLY,
             (int)maxResults,
-            PageToken.Decode(request.String("page_token")));
+            PageToken.DecodeCursor(request.String("page_token")));
         var page = await call.Tracking.SearchRunsAsync(query, call.Cancellation);
         return new { Runs = page.Items, page.NextPageToken };
     }

@@ -36,7 +36,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
 
         Writer = new SqliteWriteQueue(OpenWriter());
+        // Planner statistics (ANALYZE) as SQLite advises: refreshed when they are stale, now and every few minutes,
+        // so that search joins start from the most selective index as the data grows.
+        _optimizer = new Timer(_ => Writer.ExecuteAsync(c => Execute(c, "PRAGMA optimize = 0x10002;")), null, TimeSpan.Zero, OptimizeEvery);
     }
+
+    private static readonly TimeSpan OptimizeEvery = TimeSpan.FromMinutes(10);
+    private readonly Timer _optimizer;
 
     public string Path { get; }
 
@@ -52,7 +58,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         return connection;
     }
 
-    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _optimizer.DisposeAsync();
+        await Writer.DisposeAsync();
+    }
 
     private SqliteConnection OpenWriter()
     {

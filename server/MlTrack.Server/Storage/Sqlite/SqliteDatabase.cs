@@ -3,12 +3,18 @@ using Microsoft.Data.Sqlite;
 namespace MlTrack.Server.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite file: pooled read connections opened per operation, and a single writer
-/// (<see cref="SqliteWriteQueue"/>) that group-commits every write. WAL lets readers run beside the writer.
+/// One SQLite file: pooled read connections opened per operation, a single writer (<see cref="SqliteWriteQueue"/>)
+/// that group-commits every write, and a background checkpointer. WAL lets readers run beside the writer.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OptimizeEvery = TimeSpan.FromMinutes(10);
+
     private readonly string _connectionString;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _checkpointer;
+    private readonly Timer _optimizer;
 
     public SqliteDatabase(string path)
     {
@@ -36,13 +42,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
 
         Writer = new SqliteWriteQueue(OpenWriter());
-        // Planner statistics (ANALYZE) as SQLite advises: refreshed when they are stale, now and every few minutes,
-        // so that search joins start from the most selective index as the data grows.
+        _checkpointer = Task.Run(CheckpointLoopAsync);
+        // Planner statistics (ANALYZE) as SQLite advises: refreshed when stale, now and every few minutes, so that
+        // search joins start from the most selective index as the data grows.
         _optimizer = new Timer(_ => Writer.ExecuteAsync(c => Execute(c, "PRAGMA optimize = 0x10002;")), null, TimeSpan.Zero, OptimizeEvery);
     }
-
-    private static readonly TimeSpan OptimizeEvery = TimeSpan.FromMinutes(10);
-    private readonly Timer _optimizer;
 
     public string Path { get; }
 
@@ -62,14 +66,49 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         await _optimizer.DisposeAsync();
         await Writer.DisposeAsync();
+        await _stopping.CancelAsync();
+        await _checkpointer;
+        _stopping.Dispose();
     }
 
     private SqliteConnection OpenWriter()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+        // Auto-checkpointing is off on the writer: CheckpointLoopAsync does that work beside it.
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;");
         return connection;
+    }
+
+    /// <summary>
+    /// WAL checkpoints run here, on their own connection, rather than inside the writer's commits: copying pages back
+    /// into the database and syncing it then costs the writer nothing.
+    /// </summary>
+    private async Task CheckpointLoopAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        using var timer = new PeriodicTimer(CheckpointEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                try
+                {
+                    Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+                }
+                catch (SqliteException)
+                {
+                    // A checkpoint that cannot finish now (I/O, busy) is simply tried again at the next tick.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping; the final checkpoint below leaves a short WAL for the next start.
+        }
+
+        Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
     }
 
     private static void Execute(SqliteConnection connection, string sql)

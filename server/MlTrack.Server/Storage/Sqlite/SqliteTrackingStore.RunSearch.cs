@@ -120,9 +120,13 @@ internal sealed partial class SqliteTrackingStore
         return key;
     }
 
-    /// <summary>Rows strictly after the given sort key: (k0 after v0) or (k0 = v0 and k1 after v1) or ...</summary>
+    /// <summary>
+    /// Rows strictly after the given sort key: (k0 after v0) or (k0 = v0 and k1 after v1) or ...; the redundant
+    /// leading bound on k0 lets an index on it seek instead of scanning to the cursor.
+    /// </summary>
     private static string After(SqliteFilterSql sql, List<SortComponent> key, IReadOnlyList<object> values)
     {
+        var bound = $"{key[0].Expression} {(key[0].Ascending ? ">=" : "<=")} {sql.Bind(values[0])}";
         var alternatives = new List<string>();
         for (var i = 0; i < key.Count; i++)
         {
@@ -131,7 +135,7 @@ internal sealed partial class SqliteTrackingStore
             alternatives.Add("(" + string.Join(" AND ", equal.Append(beyond)) + ")");
         }
 
-        return "(" + string.Join(" OR ", alternatives) + ")";
+        return $"{bound} AND (" + string.Join(" OR ", alternatives) + ")";
     }
 
     private static object[] SortValues(DbDataReader reader, int count)

@@ -31,6 +31,8 @@ internal static class MlTrackApp
             kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestLineBytes + 32 * 1024;
             // Bodies are limited per route: JSON calls in RequestReader, artifact uploads stream without a cap.
             kestrel.Limits.MaxRequestBodySize = null;
+            // A deeper request pipe lets a streamed upload arrive in larger reads (Kestrel's default pauses at 1 MiB).
+            kestrel.Limits.MaxRequestBufferSize = 8 * 1024 * 1024;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");

@@ -30,6 +30,9 @@ internal sealed record RunInfo(
 
 internal sealed record Metric(string Key, double Value, long Timestamp, long Step);
 
+/// <summary>One point of a metric whose key is known from context (history reads).</summary>
+internal readonly record struct MetricPoint(long Timestamp, long Step, double Value);
+
 internal sealed record MetricWithRunId(string Key, double Value, long Timestamp, long Step, string RunId);
 
 internal sealed record RunData(IReadOnlyList<Metric> Metrics, IReadOnlyList<KeyValue> Params, IReadOnlyList<KeyValue> Tags);

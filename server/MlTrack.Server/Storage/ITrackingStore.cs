@@ -86,9 +86,11 @@ internal interface ITrackingStore
 
     /// <summary>
     /// The points of a metric in (timestamp, step, value) order from <paramref name="offset"/> on, at most
-    /// <paramref name="limit"/> of them (all when null), streamed; empty for an unknown run.
+    /// <paramref name="limit"/> of them (all when null), streamed in chunks whose array is reused for the next
+    /// chunk (copy what you keep); nothing for an unknown run.
     /// </summary>
-    IAsyncEnumerable<Metric> GetMetricHistoryAsync(string runId, string key, int offset, int? limit, CancellationToken cancellationToken);
+    IAsyncEnumerable<ArraySegment<MetricPoint>> GetMetricHistoryAsync(
+        string runId, string key, int offset, int? limit, CancellationToken cancellationToken);
 
     /// <summary>Points of a metric for several runs at sampled steps (MLflow's get-history-bulk-interval).</summary>
     Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(

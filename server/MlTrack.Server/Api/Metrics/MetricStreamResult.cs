@@ -13,7 +13,7 @@ namespace MlTrack.Server.Api.Metrics;
 /// memory; a point beyond the page size only signals that another page exists. Points are formatted straight
 /// into the response pipe: the shape is fixed, so the per-property work of a JSON writer is not needed.
 /// </summary>
-internal sealed class MetricStreamResult(IAsyncEnumerable<Metric> metrics, int offset, int? pageSize) : IResult
+internal sealed class MetricStreamResult(string key, IAsyncEnumerable<ArraySegment<MetricPoint>> chunks, int offset, int? pageSize) : IResult
 {
     private const int FlushEveryBytes = 64 * 1024;
     private const int MaxPointBytes = 160;
@@ -22,32 +22,33 @@ internal sealed class MetricStreamResult(IAsyncEnumerable<Metric> metrics, int o
     {
         context.Response.ContentType = "application/json";
         var body = context.Response.BodyWriter;
-        byte[]? prefix = null;
+        // Every point shares the key, so its escaped form is built once, with what comes before it.
+        var point = $"{{\"key\":{JsonSerializer.Serialize(key)},\"value\":";
+        var firstPrefix = Encoding.UTF8.GetBytes("\"metrics\":[" + point);
+        var nextPrefix = Encoding.UTF8.GetBytes("," + point);
         var written = 0;
         var more = false;
         var unflushed = 0;
         Write(body, "{"u8);
-        await foreach (var metric in metrics)
+        await foreach (var chunk in chunks)
         {
-            if (written == pageSize)
+            foreach (var metric in chunk)
             {
-                more = true;
+                if (written == pageSize)
+                {
+                    more = true;
+                    break;
+                }
+
+                unflushed += WritePoint(body, written == 0 ? firstPrefix : nextPrefix, metric);
+                written++;
+            }
+
+            if (more)
+            {
                 break;
             }
 
-            // Every point shares the key, so its escaped form is built once.
-            prefix ??= Encoding.UTF8.GetBytes($"{{\"key\":{JsonSerializer.Serialize(metric.Key)},\"value\":");
-            if (written > 0)
-            {
-                Write(body, ","u8);
-            }
-            else
-            {
-                Write(body, "\"metrics\":["u8);
-            }
-
-            written++;
-            unflushed += WritePoint(body, prefix, metric);
             if (unflushed > FlushEveryBytes)
             {
                 await body.FlushAsync(context.RequestAborted);
@@ -69,7 +70,7 @@ internal sealed class MetricStreamResult(IAsyncEnumerable<Metric> metrics, int o
         await body.FlushAsync(context.RequestAborted);
     }
 
-    private static int WritePoint(PipeWriter output, byte[] prefix, Metric metric)
+    private static int WritePoint(PipeWriter output, byte[] prefix, MetricPoint metric)
     {
         var span = output.GetSpan(prefix.Length + MaxPointBytes);
         prefix.CopyTo(span);

@@ -36,7 +36,7 @@ internal static class MetricsEndpoints
         var offset = PageToken.Decode(request.String("page_token"));
         // One point more than the page tells whether another page exists.
         var points = call.Tracking.GetMetricHistoryAsync(runId, key, offset, (int?)maxResults + 1, call.Cancellation);
-        return Task.FromResult<object>(new MetricStreamResult(points, offset, (int?)maxResults));
+        return Task.FromResult<object>(new MetricStreamResult(key, points, offset, (int?)maxResults));
     }
 
     private static async Task<object> GetHistoryBulkIntervalAsync(MlflowCall call)
@@ -81,9 +81,9 @@ internal static class MetricsEndpoints
         var metrics = new List<MetricWithRunId>();
         foreach (var runId in runIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            await foreach (var m in call.Tracking.GetMetricHistoryAsync(runId, key, 0, null, call.Cancellation))
+            await foreach (var chunk in call.Tracking.GetMetricHistoryAsync(runId, key, 0, null, call.Cancellation))
             {
-                metrics.Add(new MetricWithRunId(m.Key, m.Value, m.Timestamp, m.Step, runId));
+                metrics.AddRange(chunk.Select(m => new MetricWithRunId(key, m.Value, m.Timestamp, m.Step, runId)));
             }
         }
 

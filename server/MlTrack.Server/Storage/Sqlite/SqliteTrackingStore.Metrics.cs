@@ -10,7 +10,10 @@ internal sealed partial class SqliteTrackingStore
     /// <summary>Most points returned per run by get-history-bulk-interval (MLflow's MAX_RESULTS_GET_METRIC_HISTORY).</summary>
     private const int MaxBulkPointsPerRun = 25_000;
 
-    public async IAsyncEnumerable<Metric> GetMetricHistoryAsync(
+    /// <summary>Points per chunk of a history read: big enough that per-chunk costs vanish, small enough to stay in cache.</summary>
+    private const int HistoryChunk = 4096;
+
+    public async IAsyncEnumerable<ArraySegment<MetricPoint>> GetMetricHistoryAsync(
         string runId, string key, int offset, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
@@ -24,11 +27,23 @@ internal sealed partial class SqliteTrackingStore
         raw.sqlite3_bind_text(statement, 2, key);
         raw.sqlite3_bind_int64(statement, 3, limit ?? -1);
         raw.sqlite3_bind_int64(statement, 4, offset);
+        var chunk = new MetricPoint[HistoryChunk];
+        var count = 0;
         while (SqliteRaw.Step(connection, statement))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var value = raw.sqlite3_column_int64(statement, 3) != 0 ? double.NaN : raw.sqlite3_column_double(statement, 2);
-            yield return new Metric(key, value, raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1));
+            chunk[count++] = new MetricPoint(raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), value);
+            if (count == chunk.Length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return new ArraySegment<MetricPoint>(chunk, 0, count);
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            yield return new ArraySegment<MetricPoint>(chunk, 0, count);
         }
     }
 

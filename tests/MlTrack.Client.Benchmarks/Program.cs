@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlTrack.Client;
+using MlTrack.Benchmarks;
 using MlTrack.Client.Benchmarks;
 
 // Metric points per second logged by one process through MlTrack.Client's batching logger against a local
@@ -82,13 +83,13 @@ try
     Console.Error.WriteLine($"warm-up: {warmup:N0} points");
 
     var run = await client.Runs.CreateAsync(experimentId, new CreateRunOptions { RunName = "timed" });
-    var serverCpu = server.CpuTime();
+    var serverCpu = server.Snapshot().Cpu;
     var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var machineBusy = MachineLoad.BusySeconds();
     var gcBefore = GC.CollectionCount(0);
     var elapsed = await LogAsync(client, run.Info.RunId, points, keys, loggerOptions);
     var rate = points / elapsed.TotalSeconds;
-    var serverCpuUsed = server.CpuTime() - serverCpu;
+    var serverCpuUsed = server.Snapshot().Cpu - serverCpu;
     var clientCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
     var otherCores = (MachineLoad.BusySeconds() - machineBusy - serverCpuUsed.TotalSeconds - clientCpuUsed.TotalSeconds) / elapsed.TotalSeconds;
 

@@ -20,16 +20,21 @@ note() { printf '\n== %s\n' "$*"; }
 
 # --- prerequisites -------------------------------------------------------------------------------
 apt_updated=""
-need_apt() { # need_apt <command> <package...>
-  command -v "$1" >/dev/null 2>&1 && return 0
+apt_install() { # apt_install <package...>
   note "installing $*"
   if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
-  shift
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need_apt() { # need_apt <command> <package...>
+  command -v "$1" >/dev/null 2>&1 && return 0
+  shift
+  apt_install "$@"
 }
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK (dotnet) is required: https://dotnet.microsoft.com/download"; exit 1; }
 need_apt node nodejs npm
 need_apt curl curl
+# Debian's python3 with numpy and pandas loads saved models through their python_function flavor.
+/usr/bin/python3 -c 'import numpy, pandas' >/dev/null 2>&1 || apt_install python3 python3-numpy python3-pandas
 
 # --- .NET suites ---------------------------------------------------------------------------------
 note "building"

@@ -82,6 +82,9 @@ public sealed class FitResult
         throw new ColumnNotFoundException(featureName, FeatureNames);
     }
 
+    /// <summary>The fitted model, to save, serve or predict with.</summary>
+    public ElasticNetModel ToModel(string targetName) => new(targetName, FeatureNames, _coefficients, Intercept, Options);
+
     /// <summary>ŷ = Xw + b for each row of X (whose columns are in <see cref="FeatureNames"/> order).</summary>
     public Vector<double> Predict(Matrix<double> features)
     {

@@ -1,0 +1,3 @@
+using MlTrack.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromProcess());

@@ -30,53 +30,14 @@ public static class CsvTableReader
     /// <exception cref="CsvFormatException">See <see cref="Load"/>.</exception>
     public static NumericTable Read(TextReader reader, string sourceName)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(sourceName);
-        int lineNumber = 0;
-        string? line;
-        do
-        {
-            line = reader.ReadLine();
-            lineNumber++;
-        }
-        while (line is not null && string.IsNullOrWhiteSpace(line));
-        if (line is null)
-        {
-            throw new CsvFormatException(sourceName, 0, null, "the file is empty; expected a header row of column names.");
-        }
-
-        var names = SplitFields(line.TrimStart('\uFEFF'), sourceName, lineNumber);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int j = 0; j < names.Count; j++)
-        {
-            names[j] = names[j].Trim();
-            if (names[j].Length == 0)
-            {
-                throw new CsvFormatException(sourceName, lineNumber, null, $"the header's field {j + 1} is an empty column name.");
-            }
-            if (!seen.Add(names[j]))
-            {
-                throw new CsvFormatException(sourceName, lineNumber, names[j], "the column name appears twice in the header.");
-            }
-        }
-
+        var records = CsvRecordReader.Open(reader, sourceName);
+        var names = records.ColumnNames;
         var columns = names.Select(_ => new List<double>()).ToArray();
-        while ((line = reader.ReadLine()) is not null)
+        while (records.TryReadRecord(out var fields))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-            var fields = SplitFields(line, sourceName, lineNumber);
-            if (fields.Count != names.Count)
-            {
-                throw new CsvFormatException(
-                    sourceName, lineNumber, null, $"expected {names.Count} fields as in the header but found {fields.Count}.");
-            }
             for (int j = 0; j < fields.Count; j++)
             {
-                columns[j].Add(ParseValue(fields[j], sourceName, lineNumber, names[j]));
+                columns[j].Add(ParseValue(fields[j], sourceName, records.LineNumber, names[j]));
             }
         }
         if (columns[0].Count == 0)
@@ -102,52 +63,5 @@ public static class CsvTableReader
             throw new CsvFormatException(source, lineNumber, column, $"'{field.Trim()}' is not a finite number.");
         }
         return value;
-    }
-
-    /// <summary>Splits one line at commas outside double quotes and removes the quoting.</summary>
-    private static List<string> SplitFields(string line, string source, int lineNumber)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        if (quoted)
-        {
-            throw new CsvFormatException(source, lineNumber, null, "a quoted field is not closed on this line.");
-        }
-        fields.Add(field.ToString());
-        return fields;
     }
 }

@@ -50,7 +50,7 @@ public sealed class SchemaRuleTests
 
         result.Findings.Should().OnlyContain(f => f.Severity == Severity.Error && f.Rule == "schema");
         result.Findings.Select(f => f.Message).Should().Equal(
-            "column 'colour' is text, not numbers (3 of 3 (100%) cells, e.g. 'red', 'white').",
+            "column 'colour' is text, not numbers: 3 of 3 (100%) cells, e.g. 'red', 'white'.",
             "column 'y' has 1 non-numeric value, e.g. 'six'.");
     }
 

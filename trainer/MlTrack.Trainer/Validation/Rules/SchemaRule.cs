@@ -44,7 +44,7 @@ public sealed class SchemaRule : IValidationRule
         {
             var examples = string.Join(", ", column.NonNumericExamples.Select(e => $"'{e}'"));
             Error(column.Type == "string"
-                ? $"column '{column.Name}' is text, not numbers ({ReportFormat.Share(column.NonNumericCount, batch.RowCount)} cells, e.g. {examples})."
+                ? $"column '{column.Name}' is text, not numbers: {ReportFormat.Share(column.NonNumericCount, batch.RowCount)} cells, e.g. {examples}."
                 : $"column '{column.Name}' has {ReportFormat.Plural(column.NonNumericCount, "non-numeric value")}, e.g. {examples}.");
         }
 

@@ -20,6 +20,8 @@ internal static class CliApp
         ArtifactsCommands.Create(context),
         TrainCommand.Create(context),
         ProjectRunCommand.Create(context),
+        RetrainCommand.Create(context),
+        SimulateCommand.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

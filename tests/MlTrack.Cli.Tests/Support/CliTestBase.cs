@@ -20,28 +20,33 @@ public abstract class CliTestBase : ServerTestBase
 
     protected async Task<CliResult> MltrackWithAsync(IReadOnlyDictionary<string, string> variables, params string[] args)
     {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApp.RunAsync(args, Context(output, error, variables));
+        var result = new CliResult(exitCode, output.ToString(), error.ToString());
+        TestContext.Out.WriteLine($"mltrack {string.Join(' ', args)}\n{result}");
+        return result;
+    }
+
+    /// <summary>A command context on the fixture's server whose output goes to the given writers.</summary>
+    internal CliContext Context(StringWriter output, StringWriter error, IReadOnlyDictionary<string, string>? variables = null)
+    {
         var environment = new Dictionary<string, string>
         {
             ["MLFLOW_TRACKING_URI"] = Server.BaseAddress.ToString(),
             ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0",
         };
-        foreach (var (key, value) in variables)
+        foreach (var (key, value) in variables ?? new Dictionary<string, string>())
         {
             environment[key] = value;
         }
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var context = new CliContext
+        return new CliContext
         {
             Out = CliContext.ConsoleOn(output, redirected: true),
             Error = CliContext.ConsoleOn(error, redirected: true),
             GetVariable = name => environment.GetValueOrDefault(name),
             WorkingDirectory = TestContext.CurrentContext.TestDirectory,
         };
-        var exitCode = await CliApp.RunAsync(args, context);
-        var result = new CliResult(exitCode, output.ToString(), error.ToString());
-        TestContext.Out.WriteLine($"mltrack {string.Join(' ', args)}\n{result}");
-        return result;
     }
 
     /// <summary>Asserts that a command failed the way a user should see it: exit 1 and one "Error: ..." line, no stack trace.</summary>

@@ -8,6 +8,8 @@ internal sealed record DataFile(string FullPath, string Sha256, NumericTable Tab
 {
     public string Name => Path.GetFileName(FullPath);
 
+    public DataSource Source => new(Name, FullPath, Sha256, Table.RowCount, Table.ColumnNames);
+
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CsvFormatException">The file is not a numeric CSV table.</exception>
     public static DataFile Load(string fullPath)

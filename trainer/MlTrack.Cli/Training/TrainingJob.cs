@@ -40,8 +40,8 @@ internal sealed class TrainingJob(CliContext context)
                 new StartRunOptions { ExperimentId = settings.ExperimentId, ExperimentName = settings.ExperimentName, RunName = settings.RunName },
                 cancellationToken),
             r => $"{r.RunId} in experiment {r.ExperimentId}{(r.IsResumed ? " (given by MLFLOW_RUN_ID)" : "")}");
-        TrainingRecorder.LogParamsAndTags(run, data, settings);
-        await TrainingRecorder.LogInputAsync(client, run, data, cancellationToken);
+        TrainingRecorder.LogParamsAndTags(run, data.Source, settings);
+        await TrainingRecorder.LogInputAsync(client, run, data.Source, cancellationToken);
 
         var trained = await progress.RunAsync(
             "Fit elastic net",

@@ -16,7 +16,7 @@ internal static class TrainingRecorder
     public const string PlotArtifactPath = "plots/predicted_vs_actual.png";
     public const string SchemaArtifactPath = "data_schema.json";
 
-    public static void LogParamsAndTags(ActiveRun run, DataFile data, TrainSettings settings)
+    public static void LogParamsAndTags(ActiveRun run, DataSource data, TrainSettings settings)
     {
         var existing = run.Run.Data.Params.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var parameters = new Dictionary<string, string>
@@ -36,21 +36,21 @@ internal static class TrainingRecorder
             run.LogParam(key, value);
         }
         run.SetTag("mltrack.data.file", data.Name);
-        run.SetTag("mltrack.data.path", data.FullPath);
+        run.SetTag("mltrack.data.path", data.Path);
         run.SetTag("mltrack.data.sha256", data.Sha256);
-        run.SetTag("mltrack.data.rows", data.Table.RowCount.ToString(CultureInfo.InvariantCulture));
+        run.SetTag("mltrack.data.rows", data.RowCount.ToString(CultureInfo.InvariantCulture));
         run.SetTag("mltrack.target", settings.Target);
     }
 
-    public static Task LogInputAsync(MlflowClient client, ActiveRun run, DataFile data, CancellationToken cancellationToken)
+    public static Task LogInputAsync(MlflowClient client, ActiveRun run, DataSource data, CancellationToken cancellationToken)
     {
         var schema = new JsonObject
         {
-            ["mlflow_colspec"] = new JsonArray([.. data.Table.ColumnNames.Select(c => (JsonNode)new JsonObject { ["type"] = "double", ["name"] = c })]),
+            ["mlflow_colspec"] = new JsonArray([.. data.ColumnNames.Select(c => (JsonNode)new JsonObject { ["type"] = "double", ["name"] = c })]),
         };
-        var profile = new JsonObject { ["num_rows"] = data.Table.RowCount, ["num_elements"] = (long)data.Table.RowCount * data.Table.ColumnCount };
+        var profile = new JsonObject { ["num_rows"] = data.RowCount, ["num_elements"] = (long)data.RowCount * data.ColumnNames.Count };
         var dataset = new Dataset(
-            data.Name, data.Sha256[..8], "local", new JsonObject { ["uri"] = data.FullPath }.ToJsonString(), schema.ToJsonString(), profile.ToJsonString());
+            data.Name, data.Sha256[..8], "local", new JsonObject { ["uri"] = data.Path }.ToJsonString(), schema.ToJsonString(), profile.ToJsonString());
         return client.Runs.LogInputsAsync(run.RunId, [new DatasetInput([new Tag("mlflow.data.context", "training")], dataset)], cancellationToken);
     }
 

@@ -20,6 +20,7 @@ internal static class CliApp
         ArtifactsCommands.Create(context),
         TrainCommand.Create(context),
         ProjectRunCommand.Create(context),
+        ModelsCommands.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

@@ -20,6 +20,7 @@ internal static class CliApp
         ArtifactsCommands.Create(context),
         TrainCommand.Create(context),
         ProjectRunCommand.Create(context),
+        ModelsCommands.Create(context),
         RetrainCommand.Create(context),
         SimulateCommand.Create(context),
     };

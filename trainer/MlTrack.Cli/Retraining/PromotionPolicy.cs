@@ -15,6 +15,6 @@ internal static class PromotionPolicy
         var text = string.Create(CultureInfo.InvariantCulture, $"challenger RMSE {challengerRmse:0.######} vs champion {champion:0.######} on the same holdout");
         return challengerRmse < needed
             ? (true, $"{text}: better by {(champion - challengerRmse) / champion:P2}")
-            : (false, $"{text}: not better by the required {minImprovement:P2}");
+            : (false, minImprovement > 0 ? $"{text}: not better by the required {minImprovement:P2}" : $"{text}: not better");
     }
 }

@@ -17,7 +17,8 @@ internal sealed class DriftingWineStream(NumericTable wine, string target, int d
     /// <summary>The batch of one day (0-based), always the same for the same seed.</summary>
     public NumericTable Day(int day)
     {
-        var random = new Random(HashCode.Combine(seed, day));
+        // Not HashCode.Combine: it is salted per process, and the stream must be the same on every run.
+        var random = new Random(unchecked((seed * 1_000_003) + day));
         var rows = Enumerable.Range(0, rowsPerDay).Select(_ => random.Next(wine.RowCount)).ToArray();
         var batch = wine.SelectRows(rows);
         double progress = days <= 1 ? 0 : (double)day / (days - 1);

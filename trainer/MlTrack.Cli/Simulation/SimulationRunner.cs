@@ -94,7 +94,7 @@ internal sealed class SimulationRunner(CliContext context, SimulationSettings se
         var retrainedCurve = retrained[1..];
         var chart = Path.Combine(output, "simulation.png");
         ErrorChart.Save(
-            chart, onceCurve, retrainedCurve, [.. promotions.Where(d => d > 0).Select(d => d - 1)],
+            chart, 1, onceCurve, retrainedCurve, [.. promotions.Where(d => d > 0)],
             string.Create(CultureInfo.InvariantCulture, $"Drifting wine: mean RMSE {onceCurve.Average():0.###} trained once vs {retrainedCurve.Average():0.###} retrained"));
 
         var onceRun = await LogCurveAsync(client, "trained-once", onceCurve, chart, cancellationToken);

@@ -52,6 +52,7 @@ internal static class MlTrackApp
         app.Services.GetRequiredService<ITrackingStore>();
 
         app.UseMiddleware<MlflowErrorMiddleware>();
+        Ui.UiEndpoints.Map(app);
         MapRoutes(app);
         return app;
     }

@@ -54,27 +54,79 @@ internal sealed partial class SqliteTrackingStore
         var stepsByRun = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (var runId in runIds.Distinct(StringComparer.Ordinal))
         {
-            stepsByRun[runId] = (await connection.QueryAsync<long>(new CommandDefinition(
-                """
-                SELECT DISTINCT step FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key ORDER BY step
-                """, new { runId, key }, cancellationToken: cancellationToken))).ToList();
+            cancellationToken.ThrowIfCancellationRequested();
+            stepsByRun[runId] = ReadDistinctSteps(connection, runId, key);
         }
 
         var steps = MetricSampling.SampleSteps(stepsByRun.Values.ToList(), startStep, endStep, maxResults);
-        var stepsJson = System.Text.Json.JsonSerializer.Serialize(steps);
+        var wanted = steps.ToHashSet();
         var result = new List<MetricWithRunId>();
         // A run listed twice is answered twice, as MLflow does.
         foreach (var runId in runIds)
         {
-            var points = await connection.QueryAsync<(long Timestamp, long Step, double Value, bool IsNan)>(new CommandDefinition(
-                """
-                SELECT timestamp, step, value, is_nan FROM metrics
-                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key AND step IN (SELECT value FROM json_each(@steps))
-                ORDER BY step, timestamp, value LIMIT @limit
-                """, new { runId, key, steps = stepsJson, limit = MaxBulkPointsPerRun }, cancellationToken: cancellationToken));
-            result.AddRange(points.Select(p => new MetricWithRunId(key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step, runId)));
+            cancellationToken.ThrowIfCancellationRequested();
+            result.AddRange(ReadPointsAtSteps(connection, runId, key, wanted).Select(p => new MetricWithRunId(key, p.Value, p.Timestamp, p.Step, runId)));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A run's distinct steps of one metric, ascending. The primary key orders points by timestamp, not step, so SQL's
+    /// DISTINCT ... ORDER BY step builds a temporary B-tree over every point; a plain covering scan sorted here is several
+    /// times faster on long histories (1,000,000 points: the chart's sampled history is read in well under a second).
+    /// </summary>
+    private static List<long> ReadDistinctSteps(Microsoft.Data.Sqlite.SqliteConnection connection, string runId, string key)
+    {
+        using var statement = SqliteRaw.Prepare(connection, """
+            SELECT step FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND key = ?2
+            """);
+        raw.sqlite3_bind_text(statement, 1, runId);
+        raw.sqlite3_bind_text(statement, 2, key);
+        var steps = new List<long>();
+        while (SqliteRaw.Step(connection, statement))
+        {
+            steps.Add(raw.sqlite3_column_int64(statement, 0));
+        }
+
+        steps.Sort();
+        var distinct = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (distinct == 0 || steps[i] != steps[distinct - 1])
+            {
+                steps[distinct++] = steps[i];
+            }
+        }
+
+        steps.RemoveRange(distinct, steps.Count - distinct);
+        return steps;
+    }
+
+    /// <summary>
+    /// A run's points of one metric at the sampled steps, ordered by step, timestamp and value, at most
+    /// <see cref="MaxBulkPointsPerRun"/>: one covering scan filtered here (an IN over the steps cannot use the
+    /// timestamp-ordered primary key either, and probing it per row costs more than a hash set).
+    /// </summary>
+    private static List<MetricPoint> ReadPointsAtSteps(Microsoft.Data.Sqlite.SqliteConnection connection, string runId, string key, HashSet<long> steps)
+    {
+        using var statement = SqliteRaw.Prepare(connection, """
+            SELECT timestamp, step, value, is_nan FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND key = ?2
+            """);
+        raw.sqlite3_bind_text(statement, 1, runId);
+        raw.sqlite3_bind_text(statement, 2, key);
+        var points = new List<(long Step, long Timestamp, double Stored, bool IsNan)>();
+        while (SqliteRaw.Step(connection, statement))
+        {
+            var step = raw.sqlite3_column_int64(statement, 1);
+            if (steps.Contains(step))
+            {
+                points.Add((step, raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_double(statement, 2), raw.sqlite3_column_int64(statement, 3) != 0));
+            }
+        }
+
+        // SQL's ORDER BY step, timestamp, value on the stored value (a NaN is stored with is_nan set).
+        points.Sort((a, b) => a.Step != b.Step ? a.Step.CompareTo(b.Step) : a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Stored.CompareTo(b.Stored));
+        return points.Take(MaxBulkPointsPerRun).Select(p => new MetricPoint(p.Timestamp, p.Step, p.IsNan ? double.NaN : p.Stored)).ToList();
     }
 }

@@ -12,7 +12,9 @@ const PREVIEW_LIMIT = 2 * 1024 * 1024;
 export async function runPage(view, [runId], query, ctx) {
   const run = await api.getRun(runId);
   const { info, data } = run;
-  const experiment = await api.getExperiment(info.experiment_id).catch(() => ({ name: info.experiment_id }));
+  // The experiment only names the breadcrumb: the page does not wait for it.
+  const experimentLink = h('a', { href: link(`/experiments/${info.experiment_id}/runs`) }, 'experiment ' + info.experiment_id);
+  api.getExperiment(info.experiment_id).then((e) => { experimentLink.textContent = e.name; }).catch(() => {});
   const messages = h('div.messages');
   const metrics = [...(data.metrics || [])].sort((a, b) => a.key.localeCompare(b.key));
   const params = [...(data.params || [])].sort((a, b) => a.key.localeCompare(b.key));
@@ -26,7 +28,7 @@ export async function runPage(view, [runId], query, ctx) {
 
   view.append(
     h('nav.crumbs', h('a', { href: '#/experiments' }, 'Experiments'), ' / ',
-      h('a', { href: link(`/experiments/${info.experiment_id}/runs`) }, experiment.name), ' / ', info.run_name || runId),
+      experimentLink, ' / ', info.run_name || runId),
     h('div.toolbar', h('h1', info.run_name || runId), deleted ? h('span.badge.deleted', 'deleted') : null,
       h('button', { type: 'button', class: deleted ? '' : 'danger', onclick: () => act(deleted ? api.restoreRun : api.deleteRun) }, deleted ? 'Restore run' : 'Delete run')),
     messages,

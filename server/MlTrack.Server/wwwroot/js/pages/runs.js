@@ -46,6 +46,13 @@ export async function runsPage(view, [experimentId], query, ctx) {
   if (!selections.has(experimentId)) selections.set(experimentId, new Set());
   const selected = selections.get(experimentId);
 
+  // The page of runs is asked for at once, alongside the experiment (its name heads the page).
+  const started = performance.now();
+  const search = api.searchRuns({
+    experiment_ids: [experimentId], filter, order_by: [order], max_results: PAGE_SIZE,
+    run_view_type: deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY', page_token: token || undefined,
+  });
+  search.catch(() => {}); // handled below; this keeps an early failure of the experiment from leaving it unobserved
   const experiment = await api.getExperiment(experimentId);
   const filterInput = h('input.filter', { name: 'filter', value: filter, placeholder: FILTER_HELP[1], 'aria-label': 'Filter runs', spellcheck: 'false' });
   const messages = h('div.messages');
@@ -65,12 +72,8 @@ export async function runsPage(view, [experimentId], query, ctx) {
   show(view, ctx);
 
   let page;
-  const started = performance.now();
   try {
-    page = await api.searchRuns({
-      experiment_ids: [experimentId], filter, order_by: [order], max_results: PAGE_SIZE,
-      run_view_type: deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY', page_token: token || undefined,
-    });
+    page = await search;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 400) throw error;
     tableHolder.replaceChildren();

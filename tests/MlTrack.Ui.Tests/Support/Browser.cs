@@ -25,10 +25,15 @@ internal static class Browser
         return (playwright, browser);
     }
 
-    /// <summary>Saves a full-page screenshot into the test output (screenshots/NAME.png) and attaches it to the test result.</summary>
+    /// <summary>
+    /// Saves a full-page screenshot as NAME.png in $MLTRACK_UI_SCREENSHOTS (scripts/test.sh: artifacts/test-logs/ui-screenshots),
+    /// else in the test output's screenshots/ folder, and attaches it to the test result.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        var folder = Environment.GetEnvironmentVariable("MLTRACK_UI_SCREENSHOTS") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });

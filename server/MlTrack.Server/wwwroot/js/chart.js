@@ -29,6 +29,7 @@ export function lineChart(holder, title, series, { width, height = 240 } = {}) {
   };
   // uPlot is a classic script (vendor/uPlot.iife.min.js), loaded before the modules run.
   const plot = new window.uPlot(opts, [steps, ...columns], box);
+  box.dataset.drawnAt = String(Math.round(performance.now())); // ms since navigation start (benchmark)
   box.dataset.ready = 'true';
   return plot;
 }

@@ -59,19 +59,20 @@ internal sealed class MetricWriter : IDisposable
 
     private void Execute(sqlite3_stmt statement, long run, Metric metric)
     {
-        sqlite3_bind_int64(statement, 1, run);
+        var handle = statement.DangerousGetHandle();
+        _ = SqliteNative.sqlite3_bind_int64(handle, 1, run);
         sqlite3_bind_text(statement, 2, metric.Key);
-        sqlite3_bind_int64(statement, 3, metric.Timestamp);
-        sqlite3_bind_int64(statement, 4, metric.Step);
-        sqlite3_bind_double(statement, 5, StoredValue(metric.Value));
-        sqlite3_bind_int(statement, 6, double.IsNaN(metric.Value) ? 1 : 0);
+        _ = SqliteNative.sqlite3_bind_int64(handle, 3, metric.Timestamp);
+        _ = SqliteNative.sqlite3_bind_int64(handle, 4, metric.Step);
+        _ = SqliteNative.sqlite3_bind_double(handle, 5, StoredValue(metric.Value));
+        _ = SqliteNative.sqlite3_bind_int64(handle, 6, double.IsNaN(metric.Value) ? 1 : 0);
         try
         {
-            SqliteRaw.Step(_connection, statement);
+            SqliteRaw.Step(_connection, handle);
         }
         finally
         {
-            sqlite3_reset(statement);
+            _ = SqliteNative.sqlite3_reset(handle);
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class SqliteTrackingStore
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
         using var statement = SqliteRaw.Prepare(connection, """
             SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
-            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key = ?2
+            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key_id = (SELECT id FROM metric_keys WHERE key = ?2)
             ORDER BY m.timestamp, m.step, m.value
             LIMIT ?3 OFFSET ?4
             """);
@@ -56,7 +56,9 @@ internal sealed partial class SqliteTrackingStore
         {
             stepsByRun[runId] = (await connection.QueryAsync<long>(new CommandDefinition(
                 """
-                SELECT DISTINCT step FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key ORDER BY step
+                SELECT DISTINCT step FROM metrics
+                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key_id = (SELECT id FROM metric_keys WHERE key = @key)
+                ORDER BY step
                 """, new { runId, key }, cancellationToken: cancellationToken))).ToList();
         }
 
@@ -69,7 +71,8 @@ internal sealed partial class SqliteTrackingStore
             var points = await connection.QueryAsync<(long Timestamp, long Step, double Value, bool IsNan)>(new CommandDefinition(
                 """
                 SELECT timestamp, step, value, is_nan FROM metrics
-                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key AND step IN (SELECT value FROM json_each(@steps))
+                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key_id = (SELECT id FROM metric_keys WHERE key = @key)
+                    AND step IN (SELECT value FROM json_each(@steps))
                 ORDER BY step, timestamp, value LIMIT @limit
                 """, new { runId, key, steps = stepsJson, limit = MaxBulkPointsPerRun }, cancellationToken: cancellationToken));
             result.AddRange(points.Select(p => new MetricWithRunId(key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step, runId)));

@@ -28,23 +28,35 @@ internal sealed partial class SqliteTrackingStore
         raw.sqlite3_bind_int64(statement, 3, limit ?? -1);
         raw.sqlite3_bind_int64(statement, 4, offset);
         var chunk = new MetricPoint[HistoryChunk];
-        var count = 0;
-        while (SqliteRaw.Step(connection, statement))
+        while (true)
         {
-            var value = raw.sqlite3_column_int64(statement, 3) != 0 ? double.NaN : raw.sqlite3_column_double(statement, 2);
-            chunk[count++] = new MetricPoint(raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), value);
-            if (count == chunk.Length)
+            var count = ReadChunk(connection, statement, chunk);
+            if (count > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 yield return new ArraySegment<MetricPoint>(chunk, 0, count);
-                count = 0;
             }
+
+            if (count < chunk.Length)
+            {
+                yield break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Steps up to a chunk's worth of (timestamp, step, value, is_nan) rows into <paramref name="chunk"/>.</summary>
+    private static int ReadChunk(Microsoft.Data.Sqlite.SqliteConnection connection, sqlite3_stmt statement, MetricPoint[] chunk)
+    {
+        var handle = statement.DangerousGetHandle();
+        var count = 0;
+        while (count < chunk.Length && SqliteRaw.Step(connection, handle))
+        {
+            var value = SqliteNative.sqlite3_column_int64(handle, 3) != 0 ? double.NaN : SqliteNative.sqlite3_column_double(handle, 2);
+            chunk[count++] = new MetricPoint(SqliteNative.sqlite3_column_int64(handle, 0), SqliteNative.sqlite3_column_int64(handle, 1), value);
         }
 
-        if (count > 0)
-        {
-            yield return new ArraySegment<MetricPoint>(chunk, 0, count);
-        }
+        return count;
     }
 
     public async Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(

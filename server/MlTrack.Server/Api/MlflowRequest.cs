@@ -144,6 +144,17 @@ internal sealed class MlflowRequest(JsonElement root, IDisposable? owner = null)
         return item.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
     }
 
+    /// <inheritdoc cref="ItemField(JsonElement, string, string)"/>
+    public static JsonElement? ItemField(JsonElement item, ReadOnlySpan<byte> utf8Field, string listName)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType(listName, item);
+        }
+
+        return item.TryGetProperty(utf8Field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    }
+
     public static string? ItemString(JsonElement item, string field, string listName) =>
         ItemField(item, field, listName) is { } value
             ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw InvalidType(field, value)

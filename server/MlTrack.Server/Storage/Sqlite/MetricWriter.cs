@@ -12,8 +12,10 @@ namespace MlTrack.Server.Storage.Sqlite;
 /// </summary>
 internal sealed class MetricWriter : IDisposable
 {
+    /// <summary>Rows per insert statement, largest first: a batch of 1,000 points takes 7 + 6 + 8 steps rather than 1,000.</summary>
+    private static readonly int[] InsertSizes = [128, 16, 1];
     private readonly SqliteConnection _connection;
-    private readonly sqlite3_stmt _insert;
+    private readonly sqlite3_stmt[] _inserts;
     private readonly sqlite3_stmt _latest;
     private readonly sqlite3_stmt _findKey;
     private readonly sqlite3_stmt _addKey;
@@ -21,7 +23,9 @@ internal sealed class MetricWriter : IDisposable
     public MetricWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _insert = SqliteRaw.Prepare(connection, "INSERT OR IGNORE INTO metrics (run_id, key_id, timestamp, step, value, is_nan) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _inserts = [.. InsertSizes.Select(rows => SqliteRaw.Prepare(connection,
+            "INSERT OR IGNORE INTO metrics (run_id, key_id, timestamp, step, value, is_nan) VALUES "
+            + string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?)", rows))))];
         _latest = SqliteRaw.Prepare(connection, """
             INSERT INTO latest_metrics (run_id, key, timestamp, step, value, is_nan) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
@@ -57,18 +61,17 @@ internal sealed class MetricWriter : IDisposable
             slots[slot].Count++;
         }
 
-        var insert = _insert.DangerousGetHandle();
+        // Points in key order: the identity when the batch has one key, else a stable counting sort by key.
+        var order = new int[metrics.Count];
         if (slots.Count == 1)
         {
-            for (var i = 0; i < metrics.Count; i++)
+            for (var i = 0; i < order.Length; i++)
             {
-                Insert(insert, run, slots[0].Id, metrics[i]);
+                order[i] = i;
             }
         }
         else
         {
-            // A counting sort by key, stable, so each key's points keep their order.
-            var order = new int[metrics.Count];
             var next = new int[slots.Count];
             for (var s = 1; s < slots.Count; s++)
             {
@@ -79,10 +82,24 @@ internal sealed class MetricWriter : IDisposable
             {
                 order[next[slotOf[i]]++] = i;
             }
+        }
 
-            foreach (var i in order)
+        // Each statement inserts many rows: SQLite's per-statement work (cursor, transaction check, halt) and the
+        // step and reset calls are then paid once per statement instead of once per point.
+        var done = 0;
+        for (var size = 0; size < InsertSizes.Length; size++)
+        {
+            var rows = InsertSizes[size];
+            var statement = _inserts[size].DangerousGetHandle();
+            for (; done + rows <= order.Length; done += rows)
             {
-                Insert(insert, run, slots[slotOf[i]].Id, metrics[i]);
+                for (var r = 0; r < rows; r++)
+                {
+                    var i = order[done + r];
+                    Bind(statement, r * 6, run, slots[slotOf[i]].Id, metrics[i]);
+                }
+
+                Run(statement);
             }
         }
 
@@ -94,7 +111,11 @@ internal sealed class MetricWriter : IDisposable
 
     public void Dispose()
     {
-        _insert.Dispose();
+        foreach (var insert in _inserts)
+        {
+            insert.Dispose();
+        }
+
         _latest.Dispose();
         _findKey.Dispose();
         _addKey.Dispose();
@@ -133,14 +154,18 @@ internal sealed class MetricWriter : IDisposable
         }
     }
 
-    private void Insert(IntPtr statement, long run, long keyId, Metric metric)
+    private static void Bind(IntPtr statement, int offset, long run, long keyId, Metric metric)
     {
-        _ = SqliteNative.sqlite3_bind_int64(statement, 1, run);
-        _ = SqliteNative.sqlite3_bind_int64(statement, 2, keyId);
-        _ = SqliteNative.sqlite3_bind_int64(statement, 3, metric.Timestamp);
-        _ = SqliteNative.sqlite3_bind_int64(statement, 4, metric.Step);
-        _ = SqliteNative.sqlite3_bind_double(statement, 5, StoredValue(metric.Value));
-        _ = SqliteNative.sqlite3_bind_int64(statement, 6, double.IsNaN(metric.Value) ? 1 : 0);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 1, run);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 2, keyId);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 3, metric.Timestamp);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 4, metric.Step);
+        _ = SqliteNative.sqlite3_bind_double(statement, offset + 5, StoredValue(metric.Value));
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 6, double.IsNaN(metric.Value) ? 1 : 0);
+    }
+
+    private void Run(IntPtr statement)
+    {
         try
         {
             SqliteRaw.Step(_connection, statement);

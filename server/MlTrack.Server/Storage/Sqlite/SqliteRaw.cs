@@ -18,6 +18,35 @@ internal static class SqliteRaw
         return statement;
     }
 
+    public static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        var result = sqlite3_prepare_v2(db, sql, out var statement);
+        if (result != SQLITE_OK)
+        {
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
+
+        return statement;
+    }
+
+    /// <summary><see cref="Step(SqliteConnection, IntPtr)"/> on a bare connection.</summary>
+    public static bool Step(sqlite3 db, IntPtr statement)
+    {
+        var result = SqliteNative.sqlite3_step(statement);
+        if (result == SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (result != SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
+
+        return false;
+    }
+
     /// <summary>Steps once; true for a row, false when done; an error becomes a SqliteException.</summary>
     public static bool Step(SqliteConnection connection, sqlite3_stmt statement)
     {

@@ -16,8 +16,8 @@ internal sealed partial class SqliteTrackingStore
     public async IAsyncEnumerable<ArraySegment<MetricPoint>> GetMetricHistoryAsync(
         string runId, string key, int offset, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await _db.OpenReaderAsync(cancellationToken);
-        using var statement = SqliteRaw.Prepare(connection, """
+        using var connection = _db.OpenRawReader();
+        using var statement = SqliteRaw.Prepare(connection.Handle, """
             SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
             WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key_id = (SELECT id FROM metric_keys WHERE key = ?2)
             ORDER BY m.timestamp, m.step, m.value
@@ -30,7 +30,7 @@ internal sealed partial class SqliteTrackingStore
         var chunk = new MetricPoint[HistoryChunk];
         while (true)
         {
-            var count = ReadChunk(connection, statement, chunk);
+            var count = ReadChunk(connection.Handle, statement, chunk);
             if (count > 0)
             {
                 yield return new ArraySegment<MetricPoint>(chunk, 0, count);
@@ -46,7 +46,7 @@ internal sealed partial class SqliteTrackingStore
     }
 
     /// <summary>Steps up to a chunk's worth of (timestamp, step, value, is_nan) rows into <paramref name="chunk"/>.</summary>
-    private static int ReadChunk(Microsoft.Data.Sqlite.SqliteConnection connection, sqlite3_stmt statement, MetricPoint[] chunk)
+    private static int ReadChunk(sqlite3 connection, sqlite3_stmt statement, MetricPoint[] chunk)
     {
         var handle = statement.DangerousGetHandle();
         var count = 0;

@@ -16,10 +16,10 @@ internal sealed partial class SqliteTrackingStore
     public async IAsyncEnumerable<ArraySegment<MetricPoint>> GetMetricHistoryAsync(
         string runId, string key, int offset, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await _db.OpenReaderAsync(cancellationToken);
-        using var statement = SqliteRaw.Prepare(connection, """
+        using var connection = _db.OpenRawReader();
+        using var statement = SqliteRaw.Prepare(connection.Handle, """
             SELECT m.timestamp, m.step, m.value, m.is_nan FROM metrics m
-            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key = ?2
+            WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?1) AND m.key_id = (SELECT id FROM metric_keys WHERE key = ?2)
             ORDER BY m.timestamp, m.step, m.value
             LIMIT ?3 OFFSET ?4
             """);
@@ -28,23 +28,35 @@ internal sealed partial class SqliteTrackingStore
         raw.sqlite3_bind_int64(statement, 3, limit ?? -1);
         raw.sqlite3_bind_int64(statement, 4, offset);
         var chunk = new MetricPoint[HistoryChunk];
-        var count = 0;
-        while (SqliteRaw.Step(connection, statement))
+        while (true)
         {
-            var value = raw.sqlite3_column_int64(statement, 3) != 0 ? double.NaN : raw.sqlite3_column_double(statement, 2);
-            chunk[count++] = new MetricPoint(raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), value);
-            if (count == chunk.Length)
+            var count = ReadChunk(connection.Handle, statement, chunk);
+            if (count > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 yield return new ArraySegment<MetricPoint>(chunk, 0, count);
-                count = 0;
             }
+
+            if (count < chunk.Length)
+            {
+                yield break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Steps up to a chunk's worth of (timestamp, step, value, is_nan) rows into <paramref name="chunk"/>.</summary>
+    private static int ReadChunk(sqlite3 connection, sqlite3_stmt statement, MetricPoint[] chunk)
+    {
+        var handle = statement.DangerousGetHandle();
+        var count = 0;
+        while (count < chunk.Length && SqliteRaw.Step(connection, handle))
+        {
+            var value = SqliteNative.sqlite3_column_int64(handle, 3) != 0 ? double.NaN : SqliteNative.sqlite3_column_double(handle, 2);
+            chunk[count++] = new MetricPoint(SqliteNative.sqlite3_column_int64(handle, 0), SqliteNative.sqlite3_column_int64(handle, 1), value);
         }
 
-        if (count > 0)
-        {
-            yield return new ArraySegment<MetricPoint>(chunk, 0, count);
-        }
+        return count;
     }
 
     public async Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(
@@ -56,7 +68,9 @@ internal sealed partial class SqliteTrackingStore
         {
             stepsByRun[runId] = (await connection.QueryAsync<long>(new CommandDefinition(
                 """
-                SELECT DISTINCT step FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key ORDER BY step
+                SELECT DISTINCT step FROM metrics
+                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key_id = (SELECT id FROM metric_keys WHERE key = @key)
+                ORDER BY step
                 """, new { runId, key }, cancellationToken: cancellationToken))).ToList();
         }
 
@@ -69,7 +83,8 @@ internal sealed partial class SqliteTrackingStore
             var points = await connection.QueryAsync<(long Timestamp, long Step, double Value, bool IsNan)>(new CommandDefinition(
                 """
                 SELECT timestamp, step, value, is_nan FROM metrics
-                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key = @key AND step IN (SELECT value FROM json_each(@steps))
+                WHERE run_id = (SELECT id FROM runs WHERE run_uuid = @runId) AND key_id = (SELECT id FROM metric_keys WHERE key = @key)
+                    AND step IN (SELECT value FROM json_each(@steps))
                 ORDER BY step, timestamp, value LIMIT @limit
                 """, new { runId, key, steps = stepsJson, limit = MaxBulkPointsPerRun }, cancellationToken: cancellationToken));
             result.AddRange(points.Select(p => new MetricWithRunId(key, p.IsNan ? double.NaN : p.Value, p.Timestamp, p.Step, runId)));

@@ -33,7 +33,7 @@ internal sealed class MetricWriter : IDisposable
         foreach (var metric in metrics)
         {
             Execute(_insert, run, metric);
-            if (!latest.TryGetValue(metric.Key, out var best) || IsLater(metric, best))
+            if (!latest.TryGetValue(metric.Key, out var best) || StoreRules.IsLater(metric, best))
             {
                 latest[metric.Key] = metric;
             }
@@ -51,19 +51,13 @@ internal sealed class MetricWriter : IDisposable
         _latest.Dispose();
     }
 
-    private static bool IsLater(Metric a, Metric b) =>
-        (a.Step, a.Timestamp, StoredValue(a.Value)).CompareTo((b.Step, b.Timestamp, StoredValue(b.Value))) > 0;
-
-    // MLflow stores NaN as 0 with is_nan set, and clamps infinities to the largest finite doubles.
-    private static double StoredValue(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, double.MinValue, double.MaxValue);
-
     private void Execute(sqlite3_stmt statement, long run, Metric metric)
     {
         sqlite3_bind_int64(statement, 1, run);
         sqlite3_bind_text(statement, 2, metric.Key);
         sqlite3_bind_int64(statement, 3, metric.Timestamp);
         sqlite3_bind_int64(statement, 4, metric.Step);
-        sqlite3_bind_double(statement, 5, StoredValue(metric.Value));
+        sqlite3_bind_double(statement, 5, StoreRules.StoredValue(metric.Value));
         sqlite3_bind_int(statement, 6, double.IsNaN(metric.Value) ? 1 : 0);
         try
         {

@@ -91,7 +91,7 @@ if "${pg_run[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U mltrack --auth=trust -E 
   && "${pg_ctl_cmd[@]}" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
        -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=300" start >/dev/null; then
   note "dotnet test (server suite on PostgreSQL 127.0.0.1:$pg_port)"
-  MLTRACK_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=mltrack" \
+  MLTRACK_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=mltrack;Database=postgres" \
     dotnet test tests/MlTrack.Server.Tests -c Release --no-build -nologo \
     --logger "trx;LogFilePrefix=mltrack-postgres" --results-directory "$log_dir/trx-postgres" 2>&1 | tee "$log_dir/dotnet-test-postgres.log" \
     | grep -E '^\s*(Failed|Passed!|Failed!|Skipped)|Error Message' || true

@@ -25,7 +25,21 @@ internal sealed class TestDatabase : IAsyncDisposable
         _name = name;
     }
 
-    public static string? PostgresServer => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    /// <summary>The configured server's connection string, on its maintenance database (postgres) unless one is named.</summary>
+    public static string? PostgresServer
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } value)
+            {
+                return null;
+            }
+
+            var builder = new NpgsqlConnectionStringBuilder(value);
+            builder.Database ??= "postgres";
+            return builder.ConnectionString;
+        }
+    }
 
     public static bool IsPostgres => PostgresServer is not null;
 

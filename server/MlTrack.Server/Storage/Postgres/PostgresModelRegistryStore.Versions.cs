@@ -6,11 +6,6 @@ namespace MlTrack.Server.Storage.Postgres;
 
 internal sealed partial class PostgresModelRegistryStore
 {
-    // What MLflow writes over a deleted version's fields.
-    private const string RedactedSource = "REDACTED-SOURCE-PATH";
-    private const string RedactedRunId = "REDACTED-RUN-ID";
-    private const string RedactedRunLink = "REDACTED-RUN-LINK";
-
     // The model's row is locked first, so replicas creating versions of one model number them one after another.
     public Task<ModelVersion> CreateModelVersionAsync(NewModelVersion version, CancellationToken cancellationToken) =>
         _db.WriteAsync(async connection =>
@@ -18,20 +13,7 @@ internal sealed partial class PostgresModelRegistryStore
             var modelId = await ModelKeyAsync(connection, version.Name, lockModel: true);
             var now = Now;
             var number = await connection.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO model_versions
-                    (model_id, version, creation_time, last_updated_time, description, current_stage, source, storage_location,
-                     run_id, run_link, status)
-                SELECT @modelId, coalesce(max(version), 0) + 1, @now, @now, @Description, @stage, @Source, @StorageLocation,
-                       @RunId, @RunLink, @status
-                FROM model_versions WHERE model_id = @modelId
-                RETURNING version
-                """,
-                new
-                {
-                    modelId, now, version.Description, stage = ModelVersionStages.None, version.Source, version.StorageLocation,
-                    version.RunId, version.RunLink, status = nameof(ModelVersionStatus.READY),
-                });
+                RegistrySql.CreateVersion, RegistrySql.CreateVersionParameters(modelId, now, version));
             await UpsertTagsAsync(connection, "model_version_tags", "model_id, version", new { model_id = modelId, version = number }, version.Tags);
             await TouchModelAsync(connection, modelId, now);
             return (await ReadVersionAsync(connection, modelId, number))!;
@@ -68,11 +50,7 @@ internal sealed partial class PostgresModelRegistryStore
             if (archiveExistingVersions)
             {
                 await connection.ExecuteAsync(
-                    """
-                    UPDATE model_versions SET current_stage = @archived, last_updated_time = @now
-                    WHERE model_id = @modelId AND version <> @version AND current_stage = @stage
-                    """,
-                    new { archived = ModelVersionStages.Archived, now, modelId, version, stage });
+                    RegistrySql.ArchiveOthers, RegistrySql.ArchiveOthersParameters(modelId, version, stage, now));
             }
 
             await connection.ExecuteAsync(
@@ -89,14 +67,7 @@ internal sealed partial class PostgresModelRegistryStore
             var now = Now;
             await TouchModelAsync(connection, modelId, now);
             await connection.ExecuteAsync(
-                """
-                DELETE FROM registered_model_aliases WHERE model_id = @modelId AND version = @version;
-                DELETE FROM model_version_tags WHERE model_id = @modelId AND version = @version;
-                UPDATE model_versions SET current_stage = @deleted, last_updated_time = @now, description = NULL, user_id = NULL,
-                    source = @source, storage_location = @source, run_id = @runId, run_link = @runLink, status_message = NULL
-                WHERE model_id = @modelId AND version = @version;
-                """,
-                new { modelId, version, deleted = DeletedStage, now, source = RedactedSource, runId = RedactedRunId, runLink = RedactedRunLink });
+                RegistrySql.DeleteVersion, RegistrySql.DeleteVersionParameters(modelId, version, now));
         }, cancellationToken);
 
     public async Task<string> GetModelVersionDownloadUriAsync(string name, long version, CancellationToken cancellationToken)

@@ -10,9 +10,16 @@ mkdir -p "$log_dir"
 passed=0
 failed=0
 server_pid=""
+pg_dir=""
+pg_ctl_cmd=()
 
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  # Only the throw-away cluster this script created is stopped and deleted.
+  if [ -n "$pg_dir" ]; then
+    "${pg_ctl_cmd[@]}" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$pg_dir"
+  fi
 }
 trap cleanup EXIT
 
@@ -54,7 +61,9 @@ note "dotnet test"
 dotnet test MlTrack.sln -c Release --no-build -nologo \
   --logger "trx;LogFilePrefix=mltrack" --results-directory "$log_dir/trx" 2>&1 | tee "$log_dir/dotnet-test.log" \
   | grep -E '^\s*(Failed|Passed!|Failed!|Skipped)|Error Message' || true
-read -r p f < <(python3 - "$log_dir/trx" <<'PY'
+count_trx() { # count_trx <dir>: adds the passed and failed tests of its .trx files to the totals
+  local p f
+  read -r p f < <(python3 - "$1" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 p = f = 0
 for path in glob.glob(sys.argv[1] + "/*.trx"):
@@ -63,9 +72,43 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(p, f)
 PY
 )
-if [ "${p:-0}" = "0" ] && [ "${f:-0}" = "0" ]; then f=1; echo "dotnet test produced no results"; fi
-passed=$((passed + p)); failed=$((failed + f))
-rm -rf "$log_dir/trx"
+  if [ "${p:-0}" = "0" ] && [ "${f:-0}" = "0" ]; then f=1; echo "dotnet test produced no results"; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  rm -rf "$1"
+}
+count_trx "$log_dir/trx"
+
+# --- the server suite again, on PostgreSQL ---------------------------------------------------------
+# A throw-away cluster owned by this run: initdb in a temp folder (as the postgres user when running as root,
+# since PostgreSQL refuses to run as root), listening on 127.0.0.1 on a free port with its sockets in that
+# folder, stopped and deleted at exit. Every test server creates and drops its own database in it.
+note "starting a PostgreSQL cluster for the server suite"
+pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+[ -x "$(pg_bin_dir)/initdb" ] || apt_install postgresql
+pg_bin=$(pg_bin_dir)
+pg_dir=$(mktemp -d /tmp/mltrack-pg.XXXXXX)
+pg_run=()
+if [ "$(id -u)" = 0 ]; then
+  id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  chown postgres "$pg_dir"
+  pg_run=(runuser -u postgres --)
+fi
+pg_ctl_cmd=("${pg_run[@]}" "$pg_bin/pg_ctl")
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if "${pg_run[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U mltrack --auth=trust -E UTF8 --locale=C.UTF-8 >"$log_dir/postgres-initdb.log" 2>&1 \
+  && "${pg_ctl_cmd[@]}" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+       -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=300" start >/dev/null; then
+  note "dotnet test (server suite on PostgreSQL 127.0.0.1:$pg_port)"
+  MLTRACK_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=mltrack;Database=postgres" \
+    dotnet test tests/MlTrack.Server.Tests -c Release --no-build -nologo \
+    --logger "trx;LogFilePrefix=mltrack-postgres" --results-directory "$log_dir/trx-postgres" 2>&1 | tee "$log_dir/dotnet-test-postgres.log" \
+    | grep -E '^\s*(Failed|Passed!|Failed!|Skipped)|Error Message' || true
+  count_trx "$log_dir/trx-postgres"
+else
+  echo "could not start PostgreSQL (see $log_dir/postgres-initdb.log and $pg_dir/server.log)"
+  cat "$pg_dir/server.log" 2>/dev/null | tail -n 20
+  failed=$((failed + 1))
+fi
 
 # --- a real server for third-party clients ---------------------------------------------------------
 note "starting a server for the interoperability tests"

@@ -18,6 +18,8 @@ internal sealed record BenchOptions
           --history-points N      points of the get-history metric (default 1000000; quick 50000)
           --artifact-mib N        size of the uploaded and downloaded artifact (default 1024; quick 64)
           --iterations N          timed iterations per search case (default 50; quick 10)
+          --backend-store-uri URI the server's store (default sqlite:///DIR/bench.db), e.g. postgresql://user:pw@127.0.0.1:5432/bench
+          --replicas N            server processes on that store (PostgreSQL only; default 1); requests go round-robin
           --only LIST             run only these of artifacts,ingest,search,pagination,history (comma-separated)
         JSON goes to stdout, progress to stderr.
         """;
@@ -29,6 +31,13 @@ internal sealed record BenchOptions
     public bool Keep { get; init; }
 
     public bool NoBuild { get; init; }
+
+    /// <summary>--backend-store-uri of the server; null for a SQLite file in the work directory. Not reported: it may hold a password.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? BackendStoreUri { get; init; }
+
+    /// <summary>Server processes on the one store, each request sent to the next of them (a round-robin load balancer).</summary>
+    public int Replicas { get; init; } = 1;
 
     public static readonly string[] Scenarios = ["artifacts", "ingest", "search", "pagination", "history"];
 
@@ -90,11 +99,15 @@ internal sealed record BenchOptions
                 "--artifact-mib" => options with { ArtifactMiB = Number(args, ref i) },
                 "--iterations" => options with { SearchIterations = Number(args, ref i) },
                 "--only" => options with { Only = Names(args, ref i) },
+                "--backend-store-uri" => options with { BackendStoreUri = Value(args, ref i) },
+                "--replicas" => options with { Replicas = Number(args, ref i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }
 
-        return options;
+        return options.Replicas > 1 && options.BackendStoreUri?.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) != true
+            ? throw new ArgumentException("--replicas needs a shared store: --backend-store-uri postgresql://...")
+            : options;
     }
 
     private static string Value(string[] args, ref int i) =>

@@ -19,6 +19,12 @@ internal sealed class MlflowClient : IDisposable
     private readonly HttpClient _http;
 
     public MlflowClient(Uri baseAddress)
+        : this([baseAddress])
+    {
+    }
+
+    /// <summary>A client of several replicas: each request goes to the next of them in turn, as a round-robin load balancer sends it.</summary>
+    public MlflowClient(IReadOnlyList<Uri> replicas)
     {
         var handler = new SocketsHttpHandler
         {
@@ -27,7 +33,20 @@ internal sealed class MlflowClient : IDisposable
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        HttpMessageHandler chain = replicas.Count > 1 ? new RoundRobin(replicas) { InnerHandler = handler } : handler;
+        _http = new HttpClient(chain) { BaseAddress = replicas[0], Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    private sealed class RoundRobin(IReadOnlyList<Uri> replicas) : DelegatingHandler
+    {
+        private int _next = -1;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var target = replicas[(int)((uint)Interlocked.Increment(ref _next) % (uint)replicas.Count)];
+            request.RequestUri = new UriBuilder(request.RequestUri!) { Host = target.Host, Port = target.Port }.Uri;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     public HttpClient Http => _http;

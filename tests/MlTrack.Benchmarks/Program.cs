@@ -44,7 +44,8 @@ Directory.CreateDirectory(directory);
 var started = DateTimeOffset.UtcNow;
 var machine = Machine.Describe(repoRoot, directory);
 ServerProcess? server = null;
-AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
+var replicas = new List<ServerProcess>();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => replicas.ForEach(r => r.Dispose());
 try
 {
     if (!options.NoBuild)
@@ -52,8 +53,14 @@ try
         await ServerProcess.BuildAsync(repoRoot, ct);
     }
 
-    server = await ServerProcess.StartAsync(ServerProcess.ServerDll(repoRoot), directory, ct);
-    using var api = new MlflowClient(server.BaseAddress);
+    // Replicas share the store and the artifact folder; the per-phase server figures are those of the first one.
+    for (var i = 0; i < options.Replicas; i++)
+    {
+        replicas.Add(await ServerProcess.StartAsync(ServerProcess.ServerDll(repoRoot), directory, ct, options.BackendStoreUri));
+    }
+
+    server = replicas[0];
+    using var api = new MlflowClient([.. replicas.Select(r => r.BaseAddress)]);
     var phases = new Phases(server);
     var results = new List<(string Name, ScenarioResult Result)>();
     // First, while the server's peak RSS is still its baseline: the figure is the growth during the transfer.
@@ -99,7 +106,7 @@ try
         ["benchmark"] = "MlTrack server",
         ["date_utc"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         ["mode"] = options.Quick ? "quick (sizes too small to compare with the targets)" : "full",
-        ["arguments"] = new JsonArray([.. args.Select(a => JsonValue.Create(a))]),
+        ["arguments"] = new JsonArray([.. args.Select(a => JsonValue.Create(System.Text.RegularExpressions.Regex.Replace(a, "(://[^:/@]*:)[^@]*@", "$1***@")))]),
         ["all_pass"] = figures.All(f => f.Pass),
         ["figures"] = new JsonObject(figures.Select(f => KeyValuePair.Create(f.Name, (JsonNode?)f.ToJson()))),
         ["machine"] = machine,
@@ -109,6 +116,8 @@ try
         {
             ["pid"] = server.Pid,
             ["address"] = server.BaseAddress.ToString(),
+            ["replicas"] = replicas.Count,
+            ["backend"] = options.BackendStoreUri is null ? "sqlite" : options.BackendStoreUri.Split(':')[0],
             ["database_mib"] = Stats.Round(DatabaseBytes(directory) / 1048576.0),
             ["load_average_at_end"] = File.ReadAllText("/proc/loadavg").Trim(),
         },
@@ -141,7 +150,7 @@ catch (Exception e) when (e is InvalidOperationException or IOException or HttpR
 }
 finally
 {
-    server?.Dispose();
+    replicas.ForEach(r => r.Dispose());
     if (temporary && !options.Keep)
     {
         TryDelete(directory);

@@ -54,7 +54,8 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dll, string workDirectory, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string dll, string workDirectory, CancellationToken cancellationToken, string? backendStoreUri = null)
     {
         if (!File.Exists(dll))
         {
@@ -66,9 +67,9 @@ internal sealed class ServerProcess : IDisposable
         string[] arguments =
         [
             dll, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--backend-store-uri", "sqlite:///" + database, "--artifacts-destination", Path.Combine(workDirectory, "art"),
+            "--backend-store-uri", backendStoreUri ?? "sqlite:///" + database, "--artifacts-destination", Path.Combine(workDirectory, "art"),
         ];
-        Log.Info($"starting the server: dotnet {string.Join(' ', arguments)} (in {workDirectory})");
+        Log.Info($"starting the server: dotnet {string.Join(' ', arguments).Replace(backendStoreUri ?? "\0", RedactPassword(backendStoreUri), StringComparison.Ordinal)} (in {workDirectory})");
         var process = Start(workDirectory, "dotnet", arguments, "server");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
         try
@@ -82,6 +83,9 @@ internal sealed class ServerProcess : IDisposable
             throw;
         }
     }
+
+    private static string RedactPassword(string? uri) =>
+        uri is null ? "" : System.Text.RegularExpressions.Regex.Replace(uri, "(://[^:/@]*:)[^@]*@", "$1***@");
 
     /// <summary>CPU time, memory and I/O of the server process now, from /proc.</summary>
     public ProcessSnapshot Snapshot()

@@ -9,6 +9,9 @@ namespace MlTrack.Server.Errors;
 /// </summary>
 internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<MlflowErrorMiddleware> logger)
 {
+    // PostgreSQL's SQLSTATE for a character its encoding cannot represent (U+0000 in text).
+    private const string CharacterNotInRepertoire = "22021";
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -40,6 +43,11 @@ internal sealed class MlflowErrorMiddleware(RequestDelegate next, ILogger<Mlflow
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             await WriteAsync(context, MlflowException.BadRequest(e.Message), e.StatusCode);
+        }
+        catch (System.Data.Common.DbException e) when (e.SqlState == CharacterNotInRepertoire && !context.Response.HasStarted)
+        {
+            // PostgreSQL's text cannot hold U+0000: nothing with it can be stored, or found.
+            await WriteAsync(context, MlflowException.InvalidParameter("Text values cannot contain the NUL character (U+0000) on this server's PostgreSQL store."), 400);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

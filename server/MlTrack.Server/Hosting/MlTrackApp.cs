@@ -7,7 +7,6 @@ using MlTrack.Server.Api.ModelRegistry;
 using MlTrack.Server.Api.Runs;
 using MlTrack.Server.Errors;
 using MlTrack.Server.Storage;
-using MlTrack.Server.Storage.Sqlite;
 
 namespace MlTrack.Server.Hosting;
 
@@ -39,11 +38,7 @@ internal static class MlTrackApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
-        builder.Services.AddSingleton<ITrackingStore>(services => new SqliteTrackingStore(
-            services.GetRequiredService<SqliteDatabase>(), options.ResolvedDefaultArtifactRoot, services.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IModelRegistryStore>(services => new SqliteModelRegistryStore(
-            services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddMlTrackStorage(options);
         builder.Services.AddSingleton<ArtifactLocations>();
         builder.Services.AddOpenApi();
 

@@ -12,7 +12,7 @@ internal static class ServerCommand
         var port = new Option<int>("--port", "-p") { Description = "Port to listen on.", DefaultValueFactory = _ => defaults.Port };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = "Where runs are stored: sqlite:///path.db.",
+            Description = "Where runs are stored: sqlite:///path.db, or postgresql://user:password@host:port/db shared by several replicas.",
             DefaultValueFactory = _ => defaults.BackendStoreUri,
         };
         var defaultRoot = new Option<string?>("--default-artifact-root")

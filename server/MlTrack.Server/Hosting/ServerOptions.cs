@@ -25,6 +25,10 @@ internal sealed record ServerOptions
         : ServeArtifacts ? "mlflow-artifacts:/"
         : Path.GetFullPath("./mlruns");
 
+    /// <summary>The Npgsql connection string of a postgresql:// URI; null for any other scheme.</summary>
+    public string? PostgresConnectionString =>
+        Storage.Postgres.PostgresUri.IsPostgres(BackendStoreUri) ? Storage.Postgres.PostgresUri.ToConnectionString(BackendStoreUri) : null;
+
     /// <summary>The SQLite file of a sqlite:/// URI: sqlite:///rel.db is relative, sqlite:////abs.db absolute.</summary>
     public string SqlitePath
     {
@@ -34,7 +38,7 @@ internal sealed record ServerOptions
             return BackendStoreUri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) && BackendStoreUri.Length > Scheme.Length
                 ? BackendStoreUri[Scheme.Length..]
                 : throw new ArgumentException(
-                    $"Unsupported --backend-store-uri '{BackendStoreUri}'. Use sqlite:///path/to/file.db (relative) or sqlite:////absolute/path.db.");
+                    $"Unsupported --backend-store-uri '{BackendStoreUri}'. Use sqlite:///path/to/file.db (relative), sqlite:////absolute/path.db or postgresql://user:password@host:port/database.");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlTrack.Server.Tests.Support;
 
 namespace MlTrack.Server.Tests.Robustness;
 
@@ -24,10 +25,14 @@ internal sealed partial class BadRequestCorpus
         {
             var n = Number(Next());
             var json = JsonSerializer.Serialize(value, JsonOptions);
-            Ok("unicode-value", $"{api}/runs/set-tag", $$"""{"run_id": {{unicodeRun}}, "key": "unicode.tag.{{n}}", "value": {{json}}}""");
-            Ok("unicode-value", $"{api}/runs/log-parameter", $$"""{"run_id": {{unicodeRun}}, "key": "פרמטר_{{n}}", "value": {{json}}}""");
-            Ok("unicode-value", $"{api}/experiments/set-experiment-tag",
-                $$"""{"experiment_id": "{{_ids.UnicodeExperiment}}", "key": "unicode.{{n}}", "value": {{json}}}""");
+            // PostgreSQL's text cannot hold U+0000: there such a value is refused with a 400 (MLflow on PostgreSQL fails with a 500).
+            var expect = value.Contains('\0', StringComparison.Ordinal) && TestDatabase.IsPostgres ? Expectation.ClientErrorOrSuccess : Expectation.Success;
+            Add("unicode-value", HttpMethod.Post, $"{api}/runs/set-tag",
+                Utf8($$"""{"run_id": {{unicodeRun}}, "key": "unicode.tag.{{n}}", "value": {{json}}}"""), "application/json", expect);
+            Add("unicode-value", HttpMethod.Post, $"{api}/runs/log-parameter",
+                Utf8($$"""{"run_id": {{unicodeRun}}, "key": "פרמטר_{{n}}", "value": {{json}}}"""), "application/json", expect);
+            Add("unicode-value", HttpMethod.Post, $"{api}/experiments/set-experiment-tag",
+                Utf8($$"""{"experiment_id": "{{_ids.UnicodeExperiment}}", "key": "unicode.{{n}}", "value": {{json}}}"""), "application/json", expect);
         }
 
         Ok("unicode-value", $"{api}/runs/set-tag", $$"""{"run_id": {{unicodeRun}}, "key": "unicode.escaped", "value": "\ud83d\ude80 \u05e9"}""");

@@ -10,14 +10,20 @@ using MlTrack.Server.Hosting;
 
 namespace MlTrack.Server.Tests.Support;
 
-/// <summary>A real MlTrack server on a free loopback port, over a fresh SQLite file in a temp folder.</summary>
+/// <summary>
+/// A real MlTrack server on a free loopback port, over a fresh SQLite file in a temp folder, or a fresh PostgreSQL
+/// database when MLTRACK_TEST_POSTGRES is set (see <see cref="TestDatabase"/>).
+/// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TestDatabase? _database;
 
-    private RunningServer(WebApplication app, string directory, Uri baseAddress)
+    // The database and folder are removed by the server that owns them (the first of a set of replicas).
+    private RunningServer(WebApplication app, TestDatabase? database, string directory, Uri baseAddress)
     {
         _app = app;
+        _database = database;
         Directory = directory;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
@@ -31,21 +37,34 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>The server's services (its endpoint table, its store) for tests that inspect them.</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<RunningServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null) =>
+        (await StartReplicasAsync(1, configure))[0];
+
+    /// <summary>
+    /// <paramref name="count"/> servers on their own ports over one database and one artifact folder, as replicas
+    /// behind a load balancer; they start at the same time, so their migrations race as they would in production.
+    /// </summary>
+    public static async Task<RunningServer[]> StartReplicasAsync(int count, Func<ServerOptions, ServerOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mltrack-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
+        var database = await TestDatabase.CreateAsync(directory);
         var options = new ServerOptions
         {
             Port = 0,
-            BackendStoreUri = $"sqlite:///{directory}/mlruns.db",
+            BackendStoreUri = database.BackendStoreUri,
             ArtifactsDestination = Path.Combine(directory, "mlartifacts"),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = MlTrackApp.Build(options, ["--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningServer(app, directory, new Uri(address));
+        var apps = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            var app = MlTrackApp.Build(options, ["--Logging:LogLevel:Default=Warning"]);
+            await app.StartAsync();
+            return app;
+        })));
+        return [.. apps.Select((app, i) => new RunningServer(
+            app, i == 0 ? database : null, directory,
+            new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First())))];
     }
 
     /// <summary>POSTs raw JSON text exactly as given.</summary>
@@ -89,6 +108,12 @@ internal sealed class RunningServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_database is null)
+        {
+            return;
+        }
+
+        await _database.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -52,7 +52,7 @@ internal sealed class MetricWriter : IDisposable
                 keys.Add(metric.Key, slot);
                 slots.Add(new KeySlot(KeyId(metric.Key), metric));
             }
-            else if (IsLater(metric, slots[slot].Latest))
+            else if (StoreRules.IsLater(metric, slots[slot].Latest))
             {
                 slots[slot].Latest = metric;
             }
@@ -121,12 +121,6 @@ internal sealed class MetricWriter : IDisposable
         _addKey.Dispose();
     }
 
-    private static bool IsLater(Metric a, Metric b) =>
-        (a.Step, a.Timestamp, StoredValue(a.Value)).CompareTo((b.Step, b.Timestamp, StoredValue(b.Value))) > 0;
-
-    // MLflow stores NaN as 0 with is_nan set, and clamps infinities to the largest finite doubles.
-    private static double StoredValue(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, double.MinValue, double.MaxValue);
-
     private long KeyId(string key)
     {
         try
@@ -160,7 +154,7 @@ internal sealed class MetricWriter : IDisposable
         _ = SqliteNative.sqlite3_bind_int64(statement, offset + 2, keyId);
         _ = SqliteNative.sqlite3_bind_int64(statement, offset + 3, metric.Timestamp);
         _ = SqliteNative.sqlite3_bind_int64(statement, offset + 4, metric.Step);
-        _ = SqliteNative.sqlite3_bind_double(statement, offset + 5, StoredValue(metric.Value));
+        _ = SqliteNative.sqlite3_bind_double(statement, offset + 5, StoreRules.StoredValue(metric.Value));
         _ = SqliteNative.sqlite3_bind_int64(statement, offset + 6, double.IsNaN(metric.Value) ? 1 : 0);
     }
 
@@ -182,7 +176,7 @@ internal sealed class MetricWriter : IDisposable
         sqlite3_bind_text(_latest, 2, metric.Key);
         sqlite3_bind_int64(_latest, 3, metric.Timestamp);
         sqlite3_bind_int64(_latest, 4, metric.Step);
-        sqlite3_bind_double(_latest, 5, StoredValue(metric.Value));
+        sqlite3_bind_double(_latest, 5, StoreRules.StoredValue(metric.Value));
         sqlite3_bind_int(_latest, 6, double.IsNaN(metric.Value) ? 1 : 0);
         try
         {

@@ -22,7 +22,7 @@ internal static class SchemaMigrator
             """);
         var applied = connection.Query<long>("SELECT version FROM schema_version").ToHashSet();
 
-        foreach (var (version, name, sql) in Scripts())
+        foreach (var (version, name, sql) in MigrationScripts.Read(ResourcePrefix))
         {
             if (applied.Contains(version))
             {
@@ -36,18 +36,6 @@ internal static class SchemaMigrator
                 new { version, name, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
                 transaction);
             transaction.Commit();
-        }
-    }
-
-    private static IEnumerable<(long Version, string Name, string Sql)> Scripts()
-    {
-        var assembly = typeof(SchemaMigrator).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order())
-        {
-            var name = resource[ResourcePrefix.Length..^".sql".Length];
-            var version = long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            yield return (version, name, reader.ReadToEnd());
         }
     }
 }

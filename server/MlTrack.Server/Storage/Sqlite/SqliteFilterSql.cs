@@ -1,54 +1,21 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dapper;
-using MlTrack.Server.Errors;
-using MlTrack.Server.Search;
 
 namespace MlTrack.Server.Storage.Sqlite;
 
-/// <summary>
-/// Turns validated filter clauses into SQLite SQL. Values never become SQL text: each one is bound as a
-/// generated parameter (@p0, @p1, ...), so the SQL shape depends only on the filter's structure.
-/// </summary>
-internal sealed class SqliteFilterSql
+/// <summary>The search filter in SQLite's SQL: lists through json_each, LIKE as GLOB (see <see cref="FilterSql"/>).</summary>
+internal sealed class SqliteFilterSql : FilterSql
 {
-    private int _next;
+    public override string InList<T>(string column, IReadOnlyList<T> values) =>
+        $"{column} IN (SELECT value FROM json_each({Bind(JsonSerializer.Serialize(values))}))";
 
-    public DynamicParameters Parameters { get; } = new();
+    public override string IsNull(string expression) => $"({expression} IS NULL)";
 
-    /// <summary>Binds a value and returns its parameter name.</summary>
-    public string Bind(object? value)
-    {
-        var name = "@p" + _next++.ToString(CultureInfo.InvariantCulture);
-        Parameters.Add(name, value);
-        return name;
-    }
+    // MLflow's LIKE is case-sensitive; SQLite's GLOB is, with its own wildcards.
+    protected override string Like(string column, string pattern) => $"{column} GLOB {Bind(LikeToGlob(pattern))}";
 
-    /// <summary><c>column op value</c> for a string or numeric column.</summary>
-    public string Compare(string column, ComparisonOperator op, FilterValue value) => (op, value) switch
-    {
-        (ComparisonOperator.In, StringListValue list) => $"{column} IN (SELECT value FROM json_each({Bind(JsonSerializer.Serialize(list.Values))}))",
-        (ComparisonOperator.NotIn, StringListValue list) => $"{column} NOT IN (SELECT value FROM json_each({Bind(JsonSerializer.Serialize(list.Values))}))",
-        // MLflow's LIKE is case-sensitive; SQLite's GLOB is, with its own wildcards.
-        (ComparisonOperator.Like, StringValue s) => $"{column} GLOB {Bind(LikeToGlob(s.Value))}",
-        // SQLite's LIKE ignores ASCII case, as MLflow's lower(x) LIKE lower(y) does.
-        (ComparisonOperator.ILike, StringValue s) => $"{column} LIKE {Bind(s.Value)}",
-        (_, StringValue s) => $"{column} {Symbol(op)} {Bind(s.Value)}",
-        (_, NumberValue n) => $"{column} {Symbol(op)} {Bind(n.Value)}",
-        _ => throw MlflowException.InvalidParameter($"Invalid comparison {op} for value {value}"),
-    };
-
-    private static string Symbol(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.Equal => "=",
-        ComparisonOperator.NotEqual => "!=",
-        ComparisonOperator.Less => "<",
-        ComparisonOperator.LessOrEqual => "<=",
-        ComparisonOperator.Greater => ">",
-        ComparisonOperator.GreaterOrEqual => ">=",
-        _ => throw MlflowException.InvalidParameter($"Invalid comparator {op}"),
-    };
+    // SQLite's LIKE ignores ASCII case, as MLflow's lower(x) LIKE lower(y) does.
+    protected override string ILike(string column, string pattern) => $"{column} LIKE {Bind(pattern)}";
 
     /// <summary>LIKE pattern (% and _) to GLOB (* and ?), with GLOB's own special characters made literal.</summary>
     internal static string LikeToGlob(string like)

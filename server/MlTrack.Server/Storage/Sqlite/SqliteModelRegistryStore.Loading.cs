@@ -13,16 +13,11 @@ namespace MlTrack.Server.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteModelRegistryStore
 {
-    private const string ModelColumns =
-        "m.id AS Id, m.name AS Name, m.creation_time AS CreationTime, m.last_updated_time AS LastUpdatedTime, m.description AS Description";
+    private const string ModelColumns = StoreColumns.Model;
 
-    private const string VersionColumns =
-        "v.model_id AS ModelId, m.name AS Name, v.version AS Version, v.creation_time AS CreationTime, "
-        + "v.last_updated_time AS LastUpdatedTime, v.description AS Description, v.user_id AS UserId, v.current_stage AS CurrentStage, "
-        + "v.source AS Source, v.storage_location AS StorageLocation, v.run_id AS RunId, v.run_link AS RunLink, v.status AS Status, "
-        + "v.status_message AS StatusMessage";
+    private const string VersionColumns = StoreColumns.Version;
 
-    private const string VersionFrom = "FROM model_versions v JOIN registered_models m ON m.id = v.model_id";
+    private const string VersionFrom = StoreColumns.VersionFrom;
 
     private static RegisteredModel ReadModel(SqliteConnection connection, long modelId) =>
         LoadModels(connection, connection.Query<ModelRow>($"SELECT {ModelColumns} FROM registered_models m WHERE m.id = @modelId", new { modelId })
@@ -37,7 +32,7 @@ internal sealed partial class SqliteModelRegistryStore
         return rows.Count == 0 ? null : LoadVersions(connection, rows)[0];
     }
 
-    private static List<RegisteredModel> LoadModels(SqliteConnection connection, IReadOnlyList<ModelRow> rows)
+    private static List<RegisteredModel> LoadModels(SqliteConnection connection, List<ModelRow> rows)
     {
         if (rows.Count == 0)
         {
@@ -65,18 +60,10 @@ internal sealed partial class SqliteModelRegistryStore
             new { ids, deleted = DeletedStage }).ToList();
         var latest = LoadVersions(connection, latestRows).Zip(latestRows).ToLookup(p => p.Second.ModelId, p => p.First);
 
-        return [.. rows.Select(r => new RegisteredModel(
-            r.Name,
-            r.CreationTime,
-            r.LastUpdatedTime is null or 0 ? null : r.LastUpdatedTime,
-            "",
-            string.IsNullOrEmpty(r.Description) ? null : r.Description,
-            [.. latest[r.Id]],
-            [.. tags[r.Id]],
-            [.. aliases[r.Id]]))];
+        return [.. rows.Select(r => r.ToModel(latest, tags, aliases))];
     }
 
-    private static List<ModelVersion> LoadVersions(SqliteConnection connection, IReadOnlyList<VersionRow> rows)
+    private static List<ModelVersion> LoadVersions(SqliteConnection connection, List<VersionRow> rows)
     {
         if (rows.Count == 0)
         {
@@ -92,40 +79,9 @@ internal sealed partial class SqliteModelRegistryStore
             $"SELECT model_id, version, alias FROM registered_model_aliases WHERE {ForKeys} ORDER BY alias", new { keys })
             .ToLookup(a => (a.ModelId, a.Version), a => a.Alias);
 
-        return [.. rows.Select(r => new ModelVersion(
-            r.Name,
-            FormatVersion(r.Version),
-            r.CreationTime,
-            r.LastUpdatedTime,
-            r.UserId ?? "",
-            r.CurrentStage,
-            r.Description,
-            r.Source,
-            r.RunId,
-            Enum.TryParse<ModelVersionStatus>(r.Status, out var status) ? status : ModelVersionStatus.READY,
-            string.IsNullOrEmpty(r.StatusMessage) ? null : r.StatusMessage,
-            [.. tags[(r.ModelId, r.Version)]],
-            r.RunLink,
-            [.. aliases[(r.ModelId, r.Version)]]))];
+        return [.. rows.Select(r => r.ToVersion(tags, aliases))];
     }
 
     private static string FormatVersion(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ModelRow(long Id, string Name, long CreationTime, long? LastUpdatedTime, string? Description);
-
-    private sealed record VersionRow(
-        long ModelId,
-        string Name,
-        long Version,
-        long CreationTime,
-        long? LastUpdatedTime,
-        string? Description,
-        string? UserId,
-        string CurrentStage,
-        string? Source,
-        string? StorageLocation,
-        string? RunId,
-        string? RunLink,
-        string Status,
-        string? StatusMessage);
 }

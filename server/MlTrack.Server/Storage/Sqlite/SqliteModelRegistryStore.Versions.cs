@@ -5,11 +5,6 @@ namespace MlTrack.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteModelRegistryStore
 {
-    // What MLflow writes over a deleted version's fields.
-    private const string RedactedSource = "REDACTED-SOURCE-PATH";
-    private const string RedactedRunId = "REDACTED-RUN-ID";
-    private const string RedactedRunLink = "REDACTED-RUN-LINK";
-
     public Task<ModelVersion> CreateModelVersionAsync(NewModelVersion version, CancellationToken cancellationToken) =>
         _db.Writer.ExecuteAsync(connection =>
         {
@@ -17,20 +12,7 @@ internal sealed partial class SqliteModelRegistryStore
             var now = Now;
             // Deleted versions keep their rows, so a number is never handed out twice.
             var number = connection.ExecuteScalar<long>(
-                """
-                INSERT INTO model_versions
-                    (model_id, version, creation_time, last_updated_time, description, current_stage, source, storage_location,
-                     run_id, run_link, status)
-                SELECT @modelId, coalesce(max(version), 0) + 1, @now, @now, @Description, @stage, @Source, @StorageLocation,
-                       @RunId, @RunLink, @status
-                FROM model_versions WHERE model_id = @modelId
-                RETURNING version
-                """,
-                new
-                {
-                    modelId, now, version.Description, stage = ModelVersionStages.None, version.Source, version.StorageLocation,
-                    version.RunId, version.RunLink, status = nameof(ModelVersionStatus.READY),
-                });
+                RegistrySql.CreateVersion, RegistrySql.CreateVersionParameters(modelId, now, version));
             connection.Execute(
                 "INSERT INTO model_version_tags (model_id, version, key, value) VALUES (@modelId, @number, @Key, @Value)",
                 DistinctTags(version.Tags).Select(t => new { modelId, number, t.Key, t.Value }));
@@ -67,11 +49,7 @@ internal sealed partial class SqliteModelRegistryStore
             if (archiveExistingVersions)
             {
                 connection.Execute(
-                    """
-                    UPDATE model_versions SET current_stage = @archived, last_updated_time = @now
-                    WHERE model_id = @modelId AND version <> @version AND current_stage = @stage
-                    """,
-                    new { archived = ModelVersionStages.Archived, now, modelId, version, stage });
+                    RegistrySql.ArchiveOthers, RegistrySql.ArchiveOthersParameters(modelId, version, stage, now));
             }
 
             connection.Execute(
@@ -88,14 +66,7 @@ internal sealed partial class SqliteModelRegistryStore
             var now = Now;
             TouchModel(connection, modelId, now);
             connection.Execute(
-                """
-                DELETE FROM registered_model_aliases WHERE model_id = @modelId AND version = @version;
-                DELETE FROM model_version_tags WHERE model_id = @modelId AND version = @version;
-                UPDATE model_versions SET current_stage = @deleted, last_updated_time = @now, description = NULL, user_id = NULL,
-                    source = @source, storage_location = @source, run_id = @runId, run_link = @runLink, status_message = NULL
-                WHERE model_id = @modelId AND version = @version;
-                """,
-                new { modelId, version, deleted = DeletedStage, now, source = RedactedSource, runId = RedactedRunId, runLink = RedactedRunLink });
+                RegistrySql.DeleteVersion, RegistrySql.DeleteVersionParameters(modelId, version, now));
         }, cancellationToken);
 
     public async Task<string> GetModelVersionDownloadUriAsync(string name, long version, CancellationToken cancellationToken)

@@ -7,9 +7,7 @@ namespace MlTrack.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteTrackingStore
 {
-    private const string ExperimentColumns =
-        "experiment_id AS ExperimentId, name AS Name, artifact_location AS ArtifactLocation, lifecycle_stage AS LifecycleStage, "
-        + "creation_time AS CreationTime, last_update_time AS LastUpdateTime";
+    private const string ExperimentColumns = StoreColumns.Experiment;
 
     public Task<string> CreateExperimentAsync(
         string name, string? artifactLocation, IReadOnlyList<KeyValue> tags, CancellationToken cancellationToken) =>
@@ -145,13 +143,5 @@ internal sealed partial class SqliteTrackingStore
             new { ids = System.Text.Json.JsonSerializer.Serialize(ids) },
             cancellationToken: cancellationToken));
         return rows.ToLookup(r => r.ExperimentId, r => new KeyValue(r.Key, r.Value));
-    }
-
-    private sealed record ExperimentRow(
-        long ExperimentId, string Name, string ArtifactLocation, string LifecycleStage, long? CreationTime, long? LastUpdateTime)
-    {
-        public Experiment ToExperiment(ILookup<long, KeyValue> tags) => new(
-            ExperimentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Name, ArtifactLocation, LifecycleStage, CreationTime, LastUpdateTime, [.. tags[ExperimentId]]);
     }
 }

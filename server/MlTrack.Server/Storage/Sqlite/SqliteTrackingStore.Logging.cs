@@ -9,7 +9,7 @@ namespace MlTrack.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteTrackingStore
 {
-    private const string LoggedModelHistoryTag = "mlflow.log-model.history";
+    private const string LoggedModelHistoryTag = StoreRules.LoggedModelHistoryTag;
     private MetricWriter? _metricWriter;
 
     public Task LogBatchAsync(
@@ -48,25 +48,8 @@ internal sealed partial class SqliteTrackingStore
             var key = ActiveRunKey(connection, runId);
             var existing = connection.ExecuteScalar<string?>(
                 "SELECT value FROM tags WHERE run_id = @key AND key = @tag", new { key, tag = LoggedModelHistoryTag });
-            var history = existing is null ? [] : ParseHistory(existing, runId);
-            history.Add(JsonNode.Parse(modelJson));
-            SetTag(connection, key, new KeyValue(LoggedModelHistoryTag, history.ToJsonString()));
+            SetTag(connection, key, new KeyValue(LoggedModelHistoryTag, StoreRules.AppendLoggedModel(existing, modelJson, runId)));
         }, cancellationToken);
-
-    // The tag is writable through set-tag too; refuse rather than overwrite what is not a JSON list.
-    private static JsonArray ParseHistory(string existing, string runId)
-    {
-        try
-        {
-            return JsonNode.Parse(existing) as JsonArray
-                ?? throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw MlflowException.InvalidParameter(
-                $"The tag '{LoggedModelHistoryTag}' of run {runId} is not a JSON list, so a logged model cannot be added to it.");
-        }
-    }
 
     public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken) =>
         _db.Writer.ExecuteAsync(connection =>
@@ -104,14 +87,7 @@ internal sealed partial class SqliteTrackingStore
             "SELECT key, value FROM params WHERE run_id = @key AND key IN (SELECT value FROM json_each(@keys))",
             new { key, keys = JsonSerializer.Serialize(parameters.Select(p => p.Key)) })
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var conflicts = parameters.Where(p => existing.TryGetValue(p.Key, out var old) && old != p.Value).ToList();
-        if (conflicts.Count > 0)
-        {
-            var described = string.Join(", ", conflicts.Select(p =>
-                $"{{'key': '{p.Key}', 'old_value': '{existing[p.Key]}', 'new_value': '{p.Value}'}}"));
-            throw MlflowException.InvalidParameter(
-                $"Changing param values is not allowed. Params were already logged='[{described}]' for run ID='{runId}'.");
-        }
+        StoreRules.CheckParams(runId, parameters, existing);
 
         connection.Execute(
             "INSERT INTO params (run_id, key, value) VALUES (@key, @Key, @Value)",
@@ -125,27 +101,5 @@ internal sealed partial class SqliteTrackingStore
         {
             connection.Execute("UPDATE runs SET name = @Value WHERE id = @key", new { key, tag.Value });
         }
-    }
-
-    private static async Task<ILookup<long, DatasetInput>> LoadInputsAsync(SqliteConnection connection, object ids, CancellationToken cancellationToken)
-    {
-        var rows = (await connection.QueryAsync<(long RunId, long DatasetId, string Name, string Digest, string SourceType, string Source, string? Schema,
-            string? Profile)>(new CommandDefinition(
-            """
-            SELECT i.run_id, d.dataset_id, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile
-            FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id
-            WHERE i.run_id IN (SELECT value FROM json_each(@ids)) ORDER BY i.run_id, d.dataset_id
-            """, ids, cancellationToken: cancellationToken))).ToList();
-        if (rows.Count == 0)
-        {
-            return Array.Empty<DatasetInput>().ToLookup(_ => 0L);
-        }
-
-        var tags = (await connection.QueryAsync<(long RunId, long DatasetId, string Key, string Value)>(new CommandDefinition(
-            "SELECT run_id, dataset_id, key, value FROM input_tags WHERE run_id IN (SELECT value FROM json_each(@ids)) ORDER BY key",
-            ids, cancellationToken: cancellationToken)))
-            .ToLookup(t => (t.RunId, t.DatasetId), t => new KeyValue(t.Key, t.Value));
-        return rows.ToLookup(r => r.RunId, r => new DatasetInput(
-            [.. tags[(r.RunId, r.DatasetId)]], new Dataset(r.Name, r.Digest, r.SourceType, r.Source, r.Schema, r.Profile)));
     }
 }

@@ -1,11 +1,5 @@
-using System.Data.Common;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
 using MlTrack.Server.Domain;
-using MlTrack.Server.Errors;
-using MlTrack.Server.Search;
 
 namespace MlTrack.Server.Storage.Sqlite;
 
@@ -13,56 +7,21 @@ internal sealed partial class SqliteTrackingStore
 {
     public async Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken)
     {
-        var experimentIds = query.ExperimentIds.Select(id => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
-            .Where(id => id >= 0).Distinct().ToList();
+        var experimentIds = RunSearchSql.ExperimentKeys(query.ExperimentIds);
         if (experimentIds.Count == 0)
         {
             return new Page<Run>([], null);
         }
 
-        var sql = new SqliteFilterSql();
-        var joins = new StringBuilder();
-        var where = new List<string>
-        {
-            experimentIds.Count == 1
-                ? $"r.experiment_id = {sql.Bind(experimentIds[0])}"
-                : $"r.experiment_id IN (SELECT value FROM json_each({sql.Bind(System.Text.Json.JsonSerializer.Serialize(experimentIds))}))",
-            query.ViewType switch
-            {
-                ViewType.ACTIVE_ONLY => "r.lifecycle_stage = 'active'",
-                ViewType.DELETED_ONLY => "r.lifecycle_stage = 'deleted'",
-                _ => "r.lifecycle_stage IN ('active', 'deleted')",
-            },
-        };
-        where.AddRange(query.Filter.Select(clause => RunClause(sql, clause)));
-        var sortKey = RunSortKey(sql, joins, query.OrderBy);
-        var order = OrderSignature(query.OrderBy);
-
-        // A cursor of the same ordering seeks past the last row seen; otherwise the offset counts rows.
-        var cursor = query.Cursor;
-        var seek = cursor.After is { } after && cursor.Order == order && after.Count == sortKey.Count;
-        if (seek)
-        {
-            where.Add(After(sql, sortKey, cursor.After!));
-        }
-
         // Ids and sort keys first, sorted and cut to the page on narrow rows, then the page's runs.
-        var text = $"""
-            SELECT r.id, {string.Join(", ", sortKey.Select(k => k.Expression))} FROM runs r {joins}
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY {string.Join(", ", sortKey.Select(k => $"{k.Expression} {(k.Ascending ? "ASC" : "DESC")}"))}
-            LIMIT {sql.Bind(query.MaxResults)} OFFSET {sql.Bind(seek ? 0 : cursor.Offset)}
-            """;
+        var sql = new SqliteFilterSql();
+        var page = RunSearchSql.PageQuery(sql, query, experimentIds);
         await using var connection = await _db.OpenReaderAsync(cancellationToken);
-        var ids = new List<long>(query.MaxResults);
-        object[] last = [];
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(text, sql.Parameters, cancellationToken: cancellationToken)))
+        List<long> ids;
+        object[] last;
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(page.Text, sql.Parameters, cancellationToken: cancellationToken)))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetInt64(0));
-                last = SortValues(reader, sortKey.Count);
-            }
+            (ids, last) = await RunSearchSql.ReadPageAsync(reader, page, cancellationToken);
         }
 
         var rows = (await connection.QueryAsync<RunRow>(new CommandDefinition(
@@ -70,124 +29,6 @@ internal sealed partial class SqliteTrackingStore
             new { ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Id);
         var runs = await LoadRunsAsync(connection, [.. ids.Select(id => rows[id])], cancellationToken);
-        // MLflow hands out a token whenever the page is full, so the last page may be empty.
-        var next = runs.Count == query.MaxResults ? PageToken.Encode(new PageCursor(cursor.Offset + query.MaxResults, last, order)) : null;
-        return new Page<Run>(runs, next);
+        return new Page<Run>(runs, RunSearchSql.NextToken(query, page, runs.Count, last));
     }
-
-    private sealed record SortComponent(string Expression, bool Ascending);
-
-    /// <summary>
-    /// MLflow's order as never-null components: each requested term (rows lacking the key last in either direction;
-    /// for metrics NaN just before them), then start_time DESC unless already ordered, then run_id ASC.
-    /// </summary>
-    private static List<SortComponent> RunSortKey(SqliteFilterSql sql, StringBuilder joins, IReadOnlyList<OrderByTerm> terms)
-    {
-        var key = new List<SortComponent>();
-        for (var i = 0; i < terms.Count; i++)
-        {
-            var term = terms[i];
-            var alias = "o" + i.ToString(CultureInfo.InvariantCulture);
-            switch (term.Entity)
-            {
-                case EntityType.Metric:
-                    joins.Append(CultureInfo.InvariantCulture, $" LEFT JOIN latest_metrics {alias} ON {alias}.run_id = r.id AND {alias}.key = {sql.Bind(term.Key)}");
-                    key.Add(new($"({alias}.run_id IS NULL)", true));
-                    key.Add(new($"coalesce({alias}.is_nan, 0)", true));
-                    key.Add(new($"coalesce({alias}.value, 0)", term.Ascending));
-                    break;
-                case EntityType.Param or EntityType.Tag:
-                    var table = term.Entity == EntityType.Param ? "params" : "tags";
-                    joins.Append(CultureInfo.InvariantCulture, $" LEFT JOIN {table} {alias} ON {alias}.run_id = r.id AND {alias}.key = {sql.Bind(term.Key)}");
-                    key.Add(new($"({alias}.value IS NULL)", true));
-                    key.Add(new($"coalesce({alias}.value, '')", term.Ascending));
-                    break;
-                default:
-                    var column = RunColumn(term.Key);
-                    var empty = term.Key is "start_time" or "end_time" ? "0" : "''";
-                    key.Add(new($"({column} IS NULL)", true));
-                    key.Add(new($"coalesce({column}, {empty})", term.Ascending));
-                    break;
-            }
-        }
-
-        if (!terms.Any(t => t.Entity == EntityType.Attribute && t.Key == "start_time"))
-        {
-            key.Add(new("r.start_time", false));
-        }
-
-        key.Add(new("r.run_uuid", true));
-        return key;
-    }
-
-    /// <summary>
-    /// Rows strictly after the given sort key: (k0 after v0) or (k0 = v0 and k1 after v1) or ...; the redundant
-    /// leading bound on k0 lets an index on it seek instead of scanning to the cursor.
-    /// </summary>
-    private static string After(SqliteFilterSql sql, List<SortComponent> key, IReadOnlyList<object> values)
-    {
-        var bound = $"{key[0].Expression} {(key[0].Ascending ? ">=" : "<=")} {sql.Bind(values[0])}";
-        var alternatives = new List<string>();
-        for (var i = 0; i < key.Count; i++)
-        {
-            var equal = Enumerable.Range(0, i).Select(j => $"{key[j].Expression} = {sql.Bind(values[j])}");
-            var beyond = $"{key[i].Expression} {(key[i].Ascending ? ">" : "<")} {sql.Bind(values[i])}";
-            alternatives.Add("(" + string.Join(" AND ", equal.Append(beyond)) + ")");
-        }
-
-        return $"{bound} AND (" + string.Join(" OR ", alternatives) + ")";
-    }
-
-    private static object[] SortValues(DbDataReader reader, int count)
-    {
-        var values = new object[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = reader.GetValue(i + 1);
-        }
-
-        return values;
-    }
-
-    // Names the ordering a cursor belongs to, so that a token is never applied to a different order_by.
-    private static string OrderSignature(IReadOnlyList<OrderByTerm> terms)
-    {
-        var text = string.Join("|", terms.Select(t => $"{t.Entity}:{t.Key}:{t.Ascending}"));
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 6);
-    }
-
-    // Each clause on a metric, param, tag or dataset is a set of run ids found through its (key, value) index,
-    // so a selective clause narrows the search instead of probing every run of the experiment.
-    private static string RunClause(SqliteFilterSql sql, FilterClause clause) => clause.Entity switch
-    {
-        EntityType.Metric when clause.Operator == ComparisonOperator.NotEqual =>
-            $"r.id IN (SELECT run_id FROM latest_metrics WHERE key = {sql.Bind(clause.Key)} AND "
-            + $"(is_nan = 1 OR {sql.Compare("value", clause.Operator, clause.Value)}))",
-        // NaN compares with nothing, so it never satisfies an ordering or equality.
-        EntityType.Metric =>
-            $"r.id IN (SELECT run_id FROM latest_metrics WHERE key = {sql.Bind(clause.Key)} AND is_nan = 0 AND "
-            + $"{sql.Compare("value", clause.Operator, clause.Value)})",
-        EntityType.Param =>
-            $"r.id IN (SELECT run_id FROM params WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)})",
-        EntityType.Tag =>
-            $"r.id IN (SELECT run_id FROM tags WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)})",
-        EntityType.Dataset when clause.Key == "context" =>
-            $"r.id IN (SELECT run_id FROM input_tags WHERE key = 'mlflow.data.context' AND {sql.Compare("value", clause.Operator, clause.Value)})",
-        EntityType.Dataset =>
-            $"r.id IN (SELECT i.run_id FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE "
-            + $"{sql.Compare(clause.Key == "digest" ? "d.digest" : "d.name", clause.Operator, clause.Value)})",
-        _ => sql.Compare(RunColumn(clause.Key), clause.Operator, clause.Value),
-    };
-
-    private static string RunColumn(string attribute) => attribute switch
-    {
-        "run_id" => "r.run_uuid",
-        "run_name" => "r.name",
-        "user_id" => "r.user_id",
-        "status" => "r.status",
-        "artifact_uri" => "r.artifact_uri",
-        "start_time" => "r.start_time",
-        "end_time" => "r.end_time",
-        _ => throw MlflowException.InvalidParameter($"Invalid attribute key '{attribute}' specified."),
-    };
 }

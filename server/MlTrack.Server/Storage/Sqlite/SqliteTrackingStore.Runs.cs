@@ -7,11 +7,9 @@ namespace MlTrack.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteTrackingStore
 {
-    internal const string RunNameTag = "mlflow.runName";
+    internal const string RunNameTag = StoreRules.RunNameTag;
 
-    private const string RunColumns =
-        "r.id AS Id, r.run_uuid AS RunUuid, r.experiment_id AS ExperimentId, r.name AS Name, r.user_id AS UserId, r.status AS Status, "
-        + "r.start_time AS StartTime, r.end_time AS EndTime, r.artifact_uri AS ArtifactUri, r.lifecycle_stage AS LifecycleStage";
+    private const string RunColumns = StoreColumns.Run;
 
     public Task<Run> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
         _db.Writer.ExecuteAsync(connection =>
@@ -26,20 +24,7 @@ internal sealed partial class SqliteTrackingStore
                     $"The experiment {run.ExperimentId} must be in the 'active' state. Current state is {experiment.LifecycleStage}.");
             }
 
-            var tags = run.Tags.ToList();
-            var nameTag = tags.LastOrDefault(t => t.Key == RunNameTag)?.Value;
-            if (!string.IsNullOrEmpty(run.RunName) && !string.IsNullOrEmpty(nameTag) && run.RunName != nameTag)
-            {
-                throw MlflowException.InvalidParameter(
-                    "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values "
-                    + $"(run_name='{run.RunName}', mlflow.runName='{nameTag}').");
-            }
-
-            var name = !string.IsNullOrEmpty(run.RunName) ? run.RunName : !string.IsNullOrEmpty(nameTag) ? nameTag : RunNames.Generate();
-            if (string.IsNullOrEmpty(nameTag))
-            {
-                tags.Add(new KeyValue(RunNameTag, name));
-            }
+            var (name, distinctTags) = StoreRules.NameRun(run);
 
             var runId = Guid.NewGuid().ToString("N");
             var info = new RunInfo(
@@ -51,7 +36,6 @@ internal sealed partial class SqliteTrackingStore
                 VALUES (@runId, @experimentId, @name, @userId, 'RUNNING', @startTime, 'active', @artifactUri) RETURNING id
                 """,
                 new { runId, experimentId, name, userId = run.UserId, startTime = run.StartTime, artifactUri = info.ArtifactUri });
-            var distinctTags = tags.GroupBy(t => t.Key).Select(g => g.Last()).ToList();
             connection.Execute("INSERT INTO tags (run_id, key, value) VALUES (@key, @Key, @Value)", distinctTags.Select(t => new { key, t.Key, t.Value }));
             return new Run(info, new RunData([], [], [.. distinctTags.OrderBy(t => t.Key, StringComparer.Ordinal)]), null);
         }, cancellationToken);
@@ -100,39 +84,8 @@ internal sealed partial class SqliteTrackingStore
         }, cancellationToken);
 
     /// <summary>Loads params, tags, latest metrics and inputs of the given runs with one query per table.</summary>
-    private static async Task<IReadOnlyList<Run>> LoadRunsAsync(SqliteConnection connection, IReadOnlyList<RunRow> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var ids = new { ids = System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Id)) };
-        const string InRuns = "run_id IN (SELECT value FROM json_each(@ids))";
-        var parameters = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
-            $"SELECT run_id, key, value FROM params WHERE {InRuns} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
-            .ToLookup(p => p.RunId, p => new KeyValue(p.Key, p.Value));
-        var tags = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
-            $"SELECT run_id, key, value FROM tags WHERE {InRuns} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
-            .ToLookup(t => t.RunId, t => new KeyValue(t.Key, t.Value));
-        var metrics = (await connection.QueryAsync<(long RunId, string Key, double Value, long Timestamp, long Step, bool IsNan)>(new CommandDefinition(
-            $"SELECT run_id, key, value, timestamp, step, is_nan FROM latest_metrics WHERE {InRuns} ORDER BY run_id, key", ids,
-            cancellationToken: cancellationToken)))
-            .ToLookup(m => m.RunId, m => new Metric(m.Key, m.IsNan ? double.NaN : m.Value, m.Timestamp, m.Step));
-        var inputs = await LoadInputsAsync(connection, ids, cancellationToken);
-
-        return [.. rows.Select(r => new Run(
-            r.ToInfo(),
-            new RunData([.. metrics[r.Id]], [.. parameters[r.Id]], [.. tags[r.Id]]),
-            new RunInputs([.. inputs[r.Id]])))];
-    }
-
-    private sealed record RunRow(
-        long Id, string RunUuid, long ExperimentId, string Name, string UserId, string Status, long StartTime, long? EndTime,
-        string ArtifactUri, string LifecycleStage)
-    {
-        public RunInfo ToInfo() => new(
-            RunUuid, ExperimentId.ToString(System.Globalization.CultureInfo.InvariantCulture), Name, UserId,
-            Enum.Parse<RunStatus>(Status), StartTime, EndTime, ArtifactUri, LifecycleStage);
-    }
+    private static Task<IReadOnlyList<Run>> LoadRunsAsync(SqliteConnection connection, List<RunRow> rows, CancellationToken cancellationToken) =>
+        RunLoader.LoadAsync(
+            connection, rows, column => $"{column} IN (SELECT value FROM json_each(@ids))",
+            new { ids = System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Id)) }, cancellationToken);
 }

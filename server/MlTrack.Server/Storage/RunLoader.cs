@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Dapper;
+using MlTrack.Server.Domain;
+
+namespace MlTrack.Server.Storage;
+
+/// <summary>
+/// Loads the params, tags, latest metrics and inputs of a page of runs with one query per table, on any dialect:
+/// <paramref name="inRuns"/> is the dialect's "run_id is one of @ids" and <paramref name="ids"/> binds @ids.
+/// </summary>
+internal static class RunLoader
+{
+    public static async Task<IReadOnlyList<Run>> LoadAsync(
+        DbConnection connection, List<RunRow> rows, Func<string, string> inRuns, object ids, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
+            $"SELECT run_id, key, value FROM params WHERE {inRuns("run_id")} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
+            .ToLookup(p => p.RunId, p => new KeyValue(p.Key, p.Value));
+        var tags = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
+            $"SELECT run_id, key, value FROM tags WHERE {inRuns("run_id")} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
+            .ToLookup(t => t.RunId, t => new KeyValue(t.Key, t.Value));
+        var metrics = (await connection.QueryAsync<(long RunId, string Key, double Value, long Timestamp, long Step, bool IsNan)>(new CommandDefinition(
+            $"SELECT run_id, key, value, timestamp, step, is_nan <> 0 FROM latest_metrics WHERE {inRuns("run_id")} ORDER BY run_id, key", ids,
+            cancellationToken: cancellationToken)))
+            .ToLookup(m => m.RunId, m => new Metric(m.Key, m.IsNan ? double.NaN : m.Value, m.Timestamp, m.Step));
+        var inputs = await LoadInputsAsync(connection, inRuns, ids, cancellationToken);
+
+        return [.. rows.Select(r => new Run(
+            r.ToInfo(),
+            new RunData([.. metrics[r.Id]], [.. parameters[r.Id]], [.. tags[r.Id]]),
+            new RunInputs([.. inputs[r.Id]])))];
+    }
+
+    private static async Task<ILookup<long, DatasetInput>> LoadInputsAsync(
+        DbConnection connection, Func<string, string> inRuns, object ids, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<(long RunId, long DatasetId, string Name, string Digest, string SourceType, string Source,
+            string? Schema, string? Profile)>(new CommandDefinition(
+            $"""
+            SELECT i.run_id, d.dataset_id, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile
+            FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id
+            WHERE {inRuns("i.run_id")} ORDER BY i.run_id, d.dataset_id
+            """, ids, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0)
+        {
+            return Array.Empty<DatasetInput>().ToLookup(_ => 0L);
+        }
+
+        var tags = (await connection.QueryAsync<(long RunId, long DatasetId, string Key, string Value)>(new CommandDefinition(
+            $"SELECT run_id, dataset_id, key, value FROM input_tags WHERE {inRuns("run_id")} ORDER BY key", ids, cancellationToken: cancellationToken)))
+            .ToLookup(t => (t.RunId, t.DatasetId), t => new KeyValue(t.Key, t.Value));
+        return rows.ToLookup(r => r.RunId, r => new DatasetInput(
+            [.. tags[(r.RunId, r.DatasetId)]], new Dataset(r.Name, r.Digest, r.SourceType, r.Source, r.Schema, r.Profile)));
+    }
+}

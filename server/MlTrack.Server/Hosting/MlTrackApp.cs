@@ -46,19 +46,22 @@ internal static class MlTrackApp
             services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ArtifactLocations>();
         builder.Services.AddOpenApi();
+        Security.SecuritySetup.AddServices(builder.Services, options);
 
         var app = builder.Build();
         // Open (and migrate) the database at start-up rather than on the first request.
         app.Services.GetRequiredService<ITrackingStore>();
 
         app.UseMiddleware<MlflowErrorMiddleware>();
-        MapRoutes(app);
+        Security.SecuritySetup.UsePipeline(app, options);
+        MapRoutes(app, options);
         return app;
     }
 
-    private static void MapRoutes(WebApplication app)
+    private static void MapRoutes(WebApplication app, ServerOptions options)
     {
         var routes = new MlflowRoutes(app);
+        Security.SecuritySetup.MapRoutes(routes, options);
         ExperimentsEndpoints.Map(routes);
         RunsEndpoints.Map(routes);
         RunLoggingEndpoints.Map(routes);

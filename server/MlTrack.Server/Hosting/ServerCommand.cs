@@ -31,6 +31,8 @@ internal static class ServerCommand
         {
             host, port, backend, defaultRoot, destination, serve, noServe,
         };
+        var security = new Security.SecuritySetup.Flags();
+        security.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new ServerOptions
@@ -42,6 +44,7 @@ internal static class ServerCommand
                 ArtifactsDestination = result.GetValue(destination)!,
                 ServeArtifacts = !result.GetValue(noServe),
             };
+            options = security.Apply(result, options);
             await using var app = MlTrackApp.Build(options);
             await app.RunAsync(cancellationToken);
             return 0;

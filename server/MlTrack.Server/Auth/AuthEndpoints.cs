@@ -22,7 +22,7 @@ internal static class AuthEndpoints
         {
             var username = c.Request.RequiredString("username");
             var token = Store(c).CreateToken(username, c.Service<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds());
-            return Task.FromResult<object>(new { username, token });
+            return Task.FromResult(Answer(new { username, token }));
         });
         routes.Delete("/mlflow/users/tokens/delete", c => Empty(() => Store(c).DeleteTokens(c.Request.RequiredString("username"))));
 
@@ -31,26 +31,26 @@ internal static class AuthEndpoints
             var experimentId = c.Request.RequiredId("experiment_id");
             await c.Tracking.GetExperimentAsync(experimentId, c.Cancellation);
             var grant = Store(c).CreateExperimentGrant(experimentId, c.Request.RequiredString("username"), c.Request.RequiredString("permission"));
-            return new { experiment_permission = Json(grant) };
+            return Answer(new { experiment_permission = Json(grant) });
         });
-        routes.Get("/mlflow/experiments/permissions/get", c => Task.FromResult<object>(new
+        routes.Get("/mlflow/experiments/permissions/get", c => Task.FromResult(Answer(new
         {
             experiment_permission = Json(Store(c).GetExperimentGrant(c.Request.RequiredId("experiment_id"), c.Request.RequiredString("username"))),
-        }));
+        })));
         routes.Patch("/mlflow/experiments/permissions/update", c => Empty(() => Store(c).UpdateExperimentGrant(
             c.Request.RequiredId("experiment_id"), c.Request.RequiredString("username"), c.Request.RequiredString("permission"))));
         routes.Delete("/mlflow/experiments/permissions/delete", c => Empty(() => Store(c).DeleteExperimentGrant(
             c.Request.RequiredId("experiment_id"), c.Request.RequiredString("username"))));
 
-        routes.Post("/mlflow/registered-models/permissions/create", c => Task.FromResult<object>(new
+        routes.Post("/mlflow/registered-models/permissions/create", c => Task.FromResult(Answer(new
         {
             registered_model_permission = Json(Store(c).CreateModelGrant(
                 c.Request.RequiredString("name"), c.Request.RequiredString("username"), c.Request.RequiredString("permission"))),
-        }));
-        routes.Get("/mlflow/registered-models/permissions/get", c => Task.FromResult<object>(new
+        })));
+        routes.Get("/mlflow/registered-models/permissions/get", c => Task.FromResult(Answer(new
         {
             registered_model_permission = Json(Store(c).GetModelGrant(c.Request.RequiredString("name"), c.Request.RequiredString("username"))),
-        }));
+        })));
         routes.Patch("/mlflow/registered-models/permissions/update", c => Empty(() => Store(c).UpdateModelGrant(
             c.Request.RequiredString("name"), c.Request.RequiredString("username"), c.Request.RequiredString("permission"))));
         routes.Delete("/mlflow/registered-models/permissions/delete", c => Empty(() => Store(c).DeleteModelGrant(
@@ -60,13 +60,13 @@ internal static class AuthEndpoints
     private static Task<object> CreateUserAsync(MlflowCall call)
     {
         var user = Store(call).CreateUser(call.Request.RequiredString("username"), call.Request.RequiredString("password"), isAdmin: false);
-        return Task.FromResult<object>(new { user = Json(Store(call), user) });
+        return Task.FromResult(Answer(new { user = Json(Store(call), user) }));
     }
 
     private static Task<object> GetUserAsync(MlflowCall call)
     {
         var store = Store(call);
-        return Task.FromResult<object>(new { user = Json(store, store.GetUser(call.Request.RequiredString("username"))) });
+        return Task.FromResult(Answer(new { user = Json(store, store.GetUser(call.Request.RequiredString("username"))) }));
     }
 
     // User.to_json: never the password hash.
@@ -82,6 +82,11 @@ internal static class AuthEndpoints
     private static object Json(ExperimentGrant grant) => new { experiment_id = grant.ExperimentId, user_id = grant.UserId, permission = grant.Permission };
 
     private static object Json(ModelGrant grant) => new { name = grant.Name, user_id = grant.UserId, permission = grant.Permission };
+
+    // MLflow's auth answers carry every field, false and [] included (the API's own JSON options omit defaults).
+    private static object Answer(object value) => Results.Json(value, AnswerOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions AnswerOptions = new();
 
     private static AuthStore Store(MlflowCall call) => call.Service<AuthStore>();
 

@@ -34,20 +34,28 @@ internal sealed class HardeningMiddleware(RequestDelegate next, ServerOptions se
             return;
         }
 
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "SAMEORIGIN";
-        headers["Referrer-Policy"] = "same-origin";
-        headers["Cross-Origin-Resource-Policy"] = "same-origin";
-        if (IsArtifactDownload(request.Path))
+        // Set as the answer starts: error pages clear the headers set before them.
+        var path = request.Path;
+        context.Response.OnStarting(() =>
         {
-            headers.ContentSecurityPolicy = ArtifactPolicy;
-        }
-        else if (!IsApi(request.Path))
-        {
-            headers.ContentSecurityPolicy = UiPolicy;
-        }
+            var sent = context.Response.Headers;
+            sent.XContentTypeOptions = "nosniff";
+            sent.XFrameOptions = "SAMEORIGIN";
+            sent["Referrer-Policy"] = "same-origin";
+            sent["Cross-Origin-Resource-Policy"] = "same-origin";
+            if (IsArtifactDownload(path))
+            {
+                sent.ContentSecurityPolicy = ArtifactPolicy;
+            }
+            else if (!IsApi(path))
+            {
+                sent.ContentSecurityPolicy = UiPolicy;
+            }
 
+            return Task.CompletedTask;
+        });
+
+        var headers = context.Response.Headers;
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsSameOrigin(origin, request))
         {

@@ -48,7 +48,8 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
         }
 
         context.Items[UserKey] = user;
-        if (endpoint is null)
+        // No route, or routing's own 405 endpoint (not a RouteEndpoint): the error middleware answers 404/405.
+        if (endpoint is not RouteEndpoint)
         {
             await next(context);
             return;

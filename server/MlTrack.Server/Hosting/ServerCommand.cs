@@ -45,8 +45,22 @@ internal static class ServerCommand
                 ServeArtifacts = !result.GetValue(noServe),
             };
             options = security.Apply(result, options);
-            await using var app = MlTrackApp.Build(options);
-            await app.RunAsync(cancellationToken);
+            WebApplication app;
+            try
+            {
+                app = MlTrackApp.Build(options);
+            }
+            catch (Security.StartupRefusedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
+
+            await using (app)
+            {
+                await app.RunAsync(cancellationToken);
+            }
+
             return 0;
         });
         return command;

@@ -47,16 +47,24 @@ internal static class SecuritySetup
         {
             if (string.IsNullOrEmpty(options.AdminPassword))
             {
-                throw new InvalidOperationException("--admin-username (MLTRACK_ADMIN_USERNAME) needs --admin-password (MLTRACK_ADMIN_PASSWORD).");
+                throw new StartupRefusedException("--admin-username (MLTRACK_ADMIN_USERNAME) needs --admin-password (MLTRACK_ADMIN_PASSWORD).");
             }
 
-            store.CreateUser(options.AdminUsername, options.AdminPassword, isAdmin: true);
+            try
+            {
+                store.CreateUser(options.AdminUsername, options.AdminPassword, isAdmin: true);
+            }
+            catch (Errors.MlflowException e)
+            {
+                throw new StartupRefusedException($"Cannot create the admin user: {e.Message}");
+            }
+
             logger.LogInformation("Created admin user '{Username}'.", options.AdminUsername);
         }
 
         if (!store.HasAdmin())
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "--auth is on but there is no admin user. Set MLTRACK_ADMIN_USERNAME and MLTRACK_ADMIN_PASSWORD "
                 + "(or --admin-username and --admin-password) for the first start; there is no default password.");
         }
@@ -116,3 +124,6 @@ internal static class SecuritySetup
             [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
     }
 }
+
+/// <summary>A setting that makes the server refuse to start (auth without an admin); the command prints it and exits 1.</summary>
+internal sealed class StartupRefusedException(string message) : InvalidOperationException(message);

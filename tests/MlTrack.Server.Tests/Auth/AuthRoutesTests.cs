@@ -156,5 +156,7 @@ public sealed class AuthRoutesTests
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/experiments/search?max_results=10")).Status.Should().Be(401);
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(401);
         (await _server.CallAsync(_admin, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(404);
+        (await _server.CallAsync(null, HttpMethod.Delete, "/api/2.0/mlflow/experiments/get")).Status.Should().Be(401);
+        (await _server.CallAsync(_admin, HttpMethod.Delete, "/api/2.0/mlflow/experiments/get")).Status.Should().Be(405);
     }
 }

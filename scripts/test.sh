@@ -35,6 +35,14 @@ need_apt node nodejs npm
 need_apt curl curl
 # Debian's python3 with numpy and pandas loads saved models through their python_function flavor.
 /usr/bin/python3 -c 'import numpy, pandas' >/dev/null 2>&1 || apt_install python3 python3-numpy python3-pandas
+# The browser tests drive Debian's chromium headless (Playwright never downloads a browser of its own).
+[ -x /usr/bin/chromium ] || apt_install chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# Screenshots of every UI page, kept with the logs.
+export MLTRACK_UI_SCREENSHOTS="$log_dir/ui-screenshots"
+# The UI's vendored assets are compared with what ui/package-lock.json installs (VendoredAssetsTests).
+note "npm ci in ui/ (vendored UI assets)"
+(cd ui && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || echo "npm ci in ui/ failed; VendoredAssetsTests will say so"
 
 # --- .NET suites ---------------------------------------------------------------------------------
 note "building"

@@ -61,16 +61,18 @@ public sealed class ElasticNetModel
     public int IndexOf(string featureName) => _indexByName.GetValueOrDefault(featureName, -1);
 
     /// <summary>ŷ = xᵀw + b for one row in <see cref="FeatureNames"/> order.</summary>
-    public double Predict(ReadOnlySpan<double> row)
+    public double Predict(ReadOnlySpan<double> row) => Predict(_coefficients, Intercept, row);
+
+    internal static double Predict(ReadOnlySpan<double> coefficients, double intercept, ReadOnlySpan<double> row)
     {
-        if (row.Length != _coefficients.Length)
+        if (row.Length != coefficients.Length)
         {
-            throw new ArgumentException($"The model has {_coefficients.Length} features but the row has {row.Length} values.", nameof(row));
+            throw new ArgumentException($"The model has {coefficients.Length} features but the row has {row.Length} values.", nameof(row));
         }
-        double sum = Intercept;
+        double sum = intercept;
         for (int j = 0; j < row.Length; j++)
         {
-            sum += row[j] * _coefficients[j];
+            sum += row[j] * coefficients[j];
         }
         return sum;
     }

@@ -99,17 +99,5 @@ public sealed class FitResult
     }
 
     /// <summary>ŷ = xᵀw + b for one row.</summary>
-    public double Predict(ReadOnlySpan<double> row)
-    {
-        if (row.Length != _coefficients.Length)
-        {
-            throw new ArgumentException($"The model has {_coefficients.Length} features but the row has {row.Length} values.", nameof(row));
-        }
-        double sum = Intercept;
-        for (int j = 0; j < row.Length; j++)
-        {
-            sum += row[j] * _coefficients[j];
-        }
-        return sum;
-    }
+    public double Predict(ReadOnlySpan<double> row) => ElasticNetModel.Predict(_coefficients, Intercept, row);
 }

@@ -9,12 +9,13 @@ namespace MlTrack.Server.Api;
 /// with MLflow's leniency: unknown fields ignored, numbers accepted as numeric strings, doubles as "NaN",
 /// enums by name or number, run_uuid in place of run_id (mlflow/server/handlers.py _get_request_message).
 /// </summary>
-internal sealed class MlflowRequest
+internal sealed class MlflowRequest(JsonElement root, IDisposable? owner = null) : IDisposable
 {
     private const string ApiDocsHint = " See the API docs for more information about request parameters.";
-    private readonly JsonElement _root;
+    private readonly JsonElement _root = root;
 
-    public MlflowRequest(JsonElement root) => _root = root;
+    /// <summary>Returns the pooled body and parsed documents; no element of this request may be used after it.</summary>
+    public void Dispose() => owner?.Dispose();
 
     public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
@@ -141,6 +142,17 @@ internal sealed class MlflowRequest
         }
 
         return item.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    }
+
+    /// <inheritdoc cref="ItemField(JsonElement, string, string)"/>
+    public static JsonElement? ItemField(JsonElement item, ReadOnlySpan<byte> utf8Field, string listName)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType(listName, item);
+        }
+
+        return item.TryGetProperty(utf8Field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
     }
 
     public static string? ItemString(JsonElement item, string field, string listName) =>

@@ -54,7 +54,8 @@ internal sealed class MlflowRoutes(IEndpointRouteBuilder app)
 
     public static async Task InvokeAsync(HttpContext context, MlflowHandler handler)
     {
-        var request = await RequestReader.ReadAsync(context);
+        // Disposed only once the answer is written, in case the result still refers to the request's elements.
+        using var request = await RequestReader.ReadAsync(context);
         var tracking = context.RequestServices.GetRequiredService<ITrackingStore>();
         var result = await handler(new MlflowCall(request, tracking, context));
         if (result is IResult custom)

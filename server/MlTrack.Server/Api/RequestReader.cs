@@ -30,7 +30,8 @@ internal static class RequestReader
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
-            return new MlflowRequest(FromQuery(request.Query));
+            var query = FromQuery(request.Query);
+            return new MlflowRequest(query.RootElement, query);
         }
 
         if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
@@ -38,7 +39,16 @@ internal static class RequestReader
             ValidateContentType(request.ContentType);
         }
 
-        return new MlflowRequest(await ReadBodyAsync(context));
+        var body = await ReadBodyAsync(context);
+        try
+        {
+            return Parse(body);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     // mlflow/server/validation.py _validate_content_type
@@ -56,25 +66,32 @@ internal static class RequestReader
         }
     }
 
-    private static async Task<JsonElement> ReadBodyAsync(HttpContext context)
+    /// <summary>
+    /// The body in an array rented from the shared pool: a log-batch body is about 85 KB, so a fresh buffer (and
+    /// the parsed document's row table) per request would each be a large-object-heap allocation, and the gen-2
+    /// collections they bring cost more than the parse. Both go back to the pool when the request is disposed.
+    /// </summary>
+    private static async Task<RequestBody> ReadBodyAsync(HttpContext context)
     {
         // The limit is counted here rather than set on Kestrel, so that the client still reads the 413 answer
         // instead of a connection cut while it sends.
-        if (context.Request.ContentLength > MaxJsonBodyBytes)
+        var declared = context.Request.ContentLength;
+        if (declared > MaxJsonBodyBytes)
         {
             throw TooLarge();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        // The declared length sizes the buffer (up to 1 MiB, as it is only a claim until the bytes arrive).
+        var body = new RequestBody(declared is > 0 ? (int)Math.Min(declared.Value + 1, 1024 * 1024) : 16 * 1024);
         try
         {
-            var body = context.Request.Body;
+            var stream = context.Request.Body;
             int read;
             do
             {
-                read = await body.ReadAsync(buffer.GetMemory(16 * 1024), context.RequestAborted);
-                buffer.Advance(read);
-                if (buffer.WrittenCount > MaxJsonBodyBytes)
+                read = await stream.ReadAsync(body.FreeMemory(), context.RequestAborted);
+                body.Advance(read);
+                if (body.Length > MaxJsonBodyBytes)
                 {
                     throw TooLarge();
                 }
@@ -83,40 +100,49 @@ internal static class RequestReader
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            body.Dispose();
             throw TooLarge();
         }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
 
+        return body;
+    }
+
+    private static MlflowRequest Parse(RequestBody body)
+    {
+        var utf8 = body.Written;
         // JSON must be UTF-8 (RFC 8259); Flask answers 400 for anything else, even in fields nobody reads.
-        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
         {
             throw MlflowException.InvalidParameter("Malformed request: the body is not valid UTF-8.");
         }
 
-        return Parse(buffer.WrittenMemory);
-    }
-
-    private static JsonElement Parse(ReadOnlyMemory<byte> utf8)
-    {
         if (utf8.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return EmptyObject;
+            body.Dispose();
+            return new MlflowRequest(EmptyObject);
         }
 
         try
         {
-            var root = JsonDocument.Parse(utf8).RootElement;
+            var document = body.Parse();
+            var root = document.RootElement;
             // Older clients post their JSON double-encoded as a string (handlers._get_request_message).
             if (root.ValueKind == JsonValueKind.String)
             {
-                root = JsonDocument.Parse(root.GetString()!).RootElement;
+                root = body.Parse(root.GetString()!).RootElement;
             }
 
             return root.ValueKind switch
             {
                 // Only a body that holds a \uD800-\uDFFF escape at all needs the full check.
-                JsonValueKind.Object when HasSurrogateEscape(utf8.Span) => RejectLoneSurrogates(root),
-                JsonValueKind.Object => root,
-                JsonValueKind.Null => EmptyObject,
+                JsonValueKind.Object when HasSurrogateEscape(utf8.Span) => new MlflowRequest(RejectLoneSurrogates(root), body),
+                JsonValueKind.Object => new MlflowRequest(root, body),
+                JsonValueKind.Null => new MlflowRequest(EmptyObject, body),
                 _ => throw MlflowException.InvalidParameter("Malformed request: the JSON body must be an object."),
             };
         }
@@ -173,7 +199,7 @@ internal static class RequestReader
     }
 
     /// <summary>Query string as JSON: repeated keys (and key[] / key[0] forms) become arrays of strings.</summary>
-    private static JsonElement FromQuery(IQueryCollection query)
+    private static JsonDocument FromQuery(IQueryCollection query)
     {
         var fields = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (rawKey, values) in query)
@@ -216,10 +242,55 @@ internal static class RequestReader
             writer.WriteEndObject();
         }
 
-        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+        return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
+    /// <summary>A request body in a pooled array, and the documents parsed from it; disposing returns both.</summary>
+    private sealed class RequestBody(int capacity) : IDisposable
+    {
+        private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        private JsonDocument? _document;
+        private JsonDocument? _inner;
+
+        public int Length { get; private set; }
+
+        public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, Length);
+
+        /// <summary>The free end of the buffer, doubled first when full (a body of a declared length fits exactly).</summary>
+        public Memory<byte> FreeMemory()
+        {
+            ObjectDisposedException.ThrowIf(_buffer is null, this);
+            if (_buffer.Length == Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                _buffer.AsSpan(0, Length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+
+            return _buffer.AsMemory(Length);
+        }
+
+        public void Advance(int count) => Length += count;
+
+        public JsonDocument Parse() => _document = JsonDocument.Parse(Written);
+
+        public JsonDocument Parse(string json) => _inner = JsonDocument.Parse(json);
+
+        public void Dispose()
+        {
+            _inner?.Dispose();
+            _document?.Dispose();
+            _inner = _document = null;
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+        }
+    }
 
     private static MlflowException TooLarge() =>
         new(ErrorCode.BAD_REQUEST, $"Request body is larger than the limit of {MaxJsonBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);

@@ -77,6 +77,15 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
             return;
         }
 
+        // The handler disposes the parsed request when it is done: take what the after-step needs now.
+        string? name = null, newName = null;
+        if (key.StartsWith("POST /mlflow/registered-models/", StringComparison.Ordinal) || key.StartsWith("DELETE /mlflow/registered-models/", StringComparison.Ordinal))
+        {
+            var request = await authorization.RequestAsync();
+            name = request.RequiredString("name");
+            newName = key.EndsWith("/rename", StringComparison.Ordinal) ? request.RequiredString("new_name") : null;
+        }
+
         // Buffer the (small) answer to read or rewrite it.
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
@@ -92,7 +101,7 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
 
         if (context.Response.StatusCode == 200)
         {
-            var rewritten = await AfterAsync(key, authorization, buffer.ToArray(), filter);
+            var rewritten = After(key, authorization, buffer.ToArray(), filter, name, newName);
             if (rewritten is not null)
             {
                 context.Response.ContentLength = rewritten.Length;
@@ -105,9 +114,8 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
-    private async Task<byte[]?> AfterAsync(string key, AuthorizationContext c, byte[] body, bool filter)
+    private byte[]? After(string key, AuthorizationContext c, byte[] body, bool filter, string? name, string? newName)
     {
-        var request = await c.RequestAsync();
         switch (key)
         {
             case "POST /mlflow/experiments/create":
@@ -119,13 +127,13 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
 
                 return null;
             case "POST /mlflow/registered-models/create":
-                store.CreateModelGrant(request.RequiredString("name"), c.User.Username, Permission.Manage.Name, replace: true);
+                store.CreateModelGrant(name!, c.User.Username, Permission.Manage.Name, replace: true);
                 return null;
             case "DELETE /mlflow/registered-models/delete":
-                store.DeleteAllModelGrants(request.RequiredString("name"));
+                store.DeleteAllModelGrants(name!);
                 return null;
             case "POST /mlflow/registered-models/rename":
-                store.RenameModelGrants(request.RequiredString("name"), request.RequiredString("new_name"));
+                store.RenameModelGrants(name!, newName!);
                 return null;
         }
 

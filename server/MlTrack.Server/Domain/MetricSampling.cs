@@ -7,9 +7,11 @@ internal static class MetricSampling
     /// The steps to return: every logged step in [start, end] when they fit in <paramref name="maxResults"/>,
     /// else evenly spaced ones plus the last; always each run's own first and last step in range.
     /// </summary>
+    /// <param name="stepsPerRun">Each run's distinct steps, ascending.</param>
     public static IReadOnlyList<long> SampleSteps(IReadOnlyList<List<long>> stepsPerRun, long? startStep, long? endStep, int maxResults)
     {
-        var allSteps = stepsPerRun.SelectMany(s => s).Distinct().Order().ToList();
+        // One run (a run page's chart) already is the pooled list; several are merged.
+        var allSteps = stepsPerRun.Count == 1 ? stepsPerRun[0] : stepsPerRun.SelectMany(s => s).Distinct().Order().ToList();
         var start = startStep ?? 0;
         var end = endStep ?? (allSteps.Count > 0 ? allSteps[^1] : 0);
         var result = stepsPerRun.Where(s => s.Count > 0).SelectMany(s => new[] { s.Min(), s.Max() })

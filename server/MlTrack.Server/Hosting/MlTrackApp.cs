@@ -54,6 +54,7 @@ internal static class MlTrackApp
 
         app.UseMiddleware<MlflowErrorMiddleware>();
         Security.SecuritySetup.UsePipeline(app, options);
+        Ui.UiEndpoints.Map(app);
         MapRoutes(app, options);
         return app;
     }

@@ -67,6 +67,49 @@ public sealed class RunLoggingApiTests : ServerTestBase
     }
 
     [Test]
+    public async Task AFullBatchOfInterleavedKeysKeepsEveryDistinctPointOnceInEachKeysHistory()
+    {
+        var runId = await NewRunAsync();
+        // 1,000 items over three keys, every fifth a repeat of the item before it, so the duplicates fall inside and
+        // across the writer's multi-row inserts; NaN and infinities mixed in.
+        var items = new List<(string Key, double Value, long Timestamp, long Step)>();
+        for (var i = 0; items.Count < 1000; i++)
+        {
+            var key = new[] { "a", "b", "c" }[i % 3];
+            var value = i % 97 == 0 ? double.NaN : i % 89 == 0 ? double.PositiveInfinity : i * 0.25;
+            items.Add((key, value, 1000 - i, i / 3));
+            if (i % 5 == 4 && items.Count < 1000)
+            {
+                items.Add(items[^1]);
+            }
+        }
+
+        (await Server.PostAsync($"{Api}/log-batch", new
+        {
+            run_id = runId,
+            metrics = items.Select(m => new
+            {
+                key = m.Key,
+                value = double.IsNaN(m.Value) ? (object)"NaN" : double.IsInfinity(m.Value) ? "Infinity" : m.Value,
+                timestamp = m.Timestamp,
+                step = m.Step,
+            }),
+        })).EnsureOk();
+
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            var expected = items.Where(m => m.Key == key).Distinct()
+                .Select(m => (m.Timestamp, m.Step, Value: double.IsNaN(m.Value) ? "NaN" : double.IsInfinity(m.Value) ? double.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : m.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+                .OrderBy(m => m.Timestamp).ThenBy(m => m.Step).ToList();
+            var history = (await Server.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key={key}")).Json
+                .GetProperty("metrics").EnumerateArray()
+                .Select(m => (m.GetProperty("timestamp").GetInt64(), m.GetProperty("step").GetInt64(), m.GetProperty("value").ToString()))
+                .ToList();
+            history.Should().Equal(expected, $"the history of {key}");
+        }
+    }
+
+    [Test]
     public async Task NumericStringsAndUnknownFieldsAreAccepted()
     {
         var runId = await NewRunAsync();

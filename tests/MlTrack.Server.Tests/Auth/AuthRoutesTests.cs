@@ -153,6 +153,9 @@ public sealed class AuthRoutesTests
         // Static files are served by middleware and hold no data; whatever is not a file is a 404, not data.
         var page = await _server.CallAsync(null, HttpMethod.Get, "/static/app.js");
         page.Status.Should().NotBe(401);
+        var index = await _server.CallAsync(null, HttpMethod.Get, "/");
+        index.Status.Should().Be(200);
+        index.ContentType.Should().Be("text/html");
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/experiments/search?max_results=10")).Status.Should().Be(401);
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(401);
         (await _server.CallAsync(_admin, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(404);

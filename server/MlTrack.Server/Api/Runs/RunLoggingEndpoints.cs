@@ -48,8 +48,13 @@ internal static class RunLoggingEndpoints
 
         var parsedParams = parameters.Select(p => Validation.Param(RequiredKey(p, "params"), MlflowRequest.ItemString(p, "value", "params"))).ToList();
         Validation.UniqueParamKeys(parsedParams);
-        var validKeys = new HashSet<string>(StringComparer.Ordinal);
-        var parsedMetrics = metrics.Select(m => ParseMetric(m, validKeys)).ToList();
+        var keys = new MetricKeys();
+        var parsedMetrics = new List<Metric>(metrics.Count);
+        foreach (var metric in metrics)
+        {
+            parsedMetrics.Add(ParseMetric(metric, keys));
+        }
+
         var parsedTags = tags.Select(t => Validation.Tag(RequiredKey(t, "tags"), MlflowRequest.ItemString(t, "value", "tags"))).ToList();
         await call.Tracking.LogBatchAsync(runId, parsedMetrics, parsedParams, parsedTags, call.Cancellation);
         return MlflowRoutes.Empty;
@@ -95,19 +100,26 @@ internal static class RunLoggingEndpoints
         return MlflowRoutes.Empty;
     }
 
-    private static Metric ParseMetric(JsonElement item, HashSet<string> validKeys)
+    private static Metric ParseMetric(JsonElement item, MetricKeys keys)
     {
-        var key = RequiredKey(item, "metrics");
-        var value = MlflowRequest.ItemField(item, "value", "metrics") is { } v ? MlflowRequest.ReadDouble(v, "value") : null;
-        var timestamp = MlflowRequest.ItemField(item, "timestamp", "metrics") is { } t ? MlflowRequest.ReadInt64(t, "timestamp") : null;
-        var step = MlflowRequest.ItemField(item, "step", "metrics") is { } s ? MlflowRequest.ReadInt64(s, "step") : null;
+        var key = MlflowRequest.ItemField(item, "key"u8, "metrics") is { } k
+            ? k.ValueKind == JsonValueKind.String ? keys.Get(k) : throw MlflowRequest.InvalidType("key", k)
+            : null;
+        if (string.IsNullOrEmpty(key))
+        {
+            throw MlflowException.InvalidParameter($"Invalid value {item.GetRawText()} for parameter 'metrics' supplied: every item needs a key.");
+        }
+
+        var value = MlflowRequest.ItemField(item, "value"u8, "metrics") is { } v ? MlflowRequest.ReadDouble(v, "value") : null;
+        var timestamp = MlflowRequest.ItemField(item, "timestamp"u8, "metrics") is { } t ? MlflowRequest.ReadInt64(t, "timestamp") : null;
+        var step = MlflowRequest.ItemField(item, "step"u8, "metrics") is { } s ? MlflowRequest.ReadInt64(s, "step") : null;
         if (value is null || timestamp is null)
         {
             throw MlflowException.InvalidParameter(
                 $"Invalid value {item.GetRawText()} for parameter 'metrics' supplied: a metric needs key, value and timestamp.");
         }
 
-        return Validation.Metric(key, value.Value, timestamp.Value, step ?? 0, validKeys);
+        return Validation.Metric(key, value.Value, timestamp.Value, step ?? 0, keys.Valid);
     }
 
     private static string RequiredKey(JsonElement item, string listName)
@@ -116,5 +128,36 @@ internal static class RunLoggingEndpoints
         return string.IsNullOrEmpty(key)
             ? throw MlflowException.InvalidParameter($"Invalid value {item.GetRawText()} for parameter '{listName}' supplied: every item needs a key.")
             : key;
+    }
+
+    /// <summary>
+    /// The keys of one batch: a batch repeats a few keys hundreds of times, so each distinct key is read into a
+    /// string once and validated once (<see cref="Valid"/>), and later items that spell it the same reuse that string.
+    /// </summary>
+    private sealed class MetricKeys
+    {
+        private const int MaxRemembered = 16;
+        private readonly List<(byte[] Utf8, string Key)> _seen = [];
+
+        public HashSet<string> Valid { get; } = new(StringComparer.Ordinal);
+
+        public string Get(JsonElement key)
+        {
+            foreach (var (utf8, text) in _seen)
+            {
+                if (key.ValueEquals(utf8))
+                {
+                    return text;
+                }
+            }
+
+            var value = key.GetString()!;
+            if (_seen.Count < MaxRemembered)
+            {
+                _seen.Add((System.Text.Encoding.UTF8.GetBytes(value), value));
+            }
+
+            return value;
+        }
     }
 }

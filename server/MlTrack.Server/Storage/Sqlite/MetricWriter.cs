@@ -6,49 +6,119 @@ using static SQLitePCL.raw;
 namespace MlTrack.Server.Storage.Sqlite;
 
 /// <summary>
-/// The ingest hot path, on the writer connection: every point goes into metrics (exact duplicates ignored) and
-/// latest_metrics keeps the point with the greatest (step, timestamp, value). Statements are prepared once and
-/// driven through SQLite's C API (<see cref="SqliteRaw"/>).
+/// The ingest hot path, on the writer connection: every point goes into metrics (exact duplicates ignored) under its
+/// interned key id, and latest_metrics keeps the point with the greatest (step, timestamp, value). Statements are
+/// prepared once and driven through SQLite's C API (<see cref="SqliteRaw"/>, <see cref="SqliteNative"/>).
 /// </summary>
 internal sealed class MetricWriter : IDisposable
 {
+    /// <summary>Rows per insert statement, largest first: a batch of 1,000 points takes 7 + 6 + 8 steps rather than 1,000.</summary>
+    private static readonly int[] InsertSizes = [128, 16, 1];
     private readonly SqliteConnection _connection;
-    private readonly sqlite3_stmt _insert;
+    private readonly sqlite3_stmt[] _inserts;
     private readonly sqlite3_stmt _latest;
+    private readonly sqlite3_stmt _findKey;
+    private readonly sqlite3_stmt _addKey;
 
     public MetricWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _insert = SqliteRaw.Prepare(connection, "INSERT OR IGNORE INTO metrics (run_id, key, timestamp, step, value, is_nan) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _inserts = [.. InsertSizes.Select(rows => SqliteRaw.Prepare(connection,
+            "INSERT OR IGNORE INTO metrics (run_id, key_id, timestamp, step, value, is_nan) VALUES "
+            + string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?)", rows))))];
         _latest = SqliteRaw.Prepare(connection, """
             INSERT INTO latest_metrics (run_id, key, timestamp, step, value, is_nan) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
             WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
             """);
+        _findKey = SqliteRaw.Prepare(connection, "SELECT id FROM metric_keys WHERE key = ?1");
+        _addKey = SqliteRaw.Prepare(connection, "INSERT INTO metric_keys (key) VALUES (?1)");
     }
 
     public void Write(long run, IReadOnlyList<Metric> metrics)
     {
-        var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
-        foreach (var metric in metrics)
+        // A batch repeats a few keys: each distinct key is looked up (or added) once, in this request's own savepoint,
+        // so no id outlives a rollback. Points are then inserted key by key, which keeps consecutive inserts on the
+        // same b-tree leaf.
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var slots = new List<KeySlot>();
+        var slotOf = new int[metrics.Count];
+        for (var i = 0; i < metrics.Count; i++)
         {
-            Execute(_insert, run, metric);
-            if (!latest.TryGetValue(metric.Key, out var best) || IsLater(metric, best))
+            var metric = metrics[i];
+            if (!keys.TryGetValue(metric.Key, out var slot))
             {
-                latest[metric.Key] = metric;
+                slot = slots.Count;
+                keys.Add(metric.Key, slot);
+                slots.Add(new KeySlot(KeyId(metric.Key), metric));
+            }
+            else if (IsLater(metric, slots[slot].Latest))
+            {
+                slots[slot].Latest = metric;
+            }
+
+            slotOf[i] = slot;
+            slots[slot].Count++;
+        }
+
+        // Points in key order: the identity when the batch has one key, else a stable counting sort by key.
+        var order = new int[metrics.Count];
+        if (slots.Count == 1)
+        {
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+        }
+        else
+        {
+            var next = new int[slots.Count];
+            for (var s = 1; s < slots.Count; s++)
+            {
+                next[s] = next[s - 1] + slots[s - 1].Count;
+            }
+
+            for (var i = 0; i < metrics.Count; i++)
+            {
+                order[next[slotOf[i]]++] = i;
             }
         }
 
-        foreach (var metric in latest.Values)
+        // Each statement inserts many rows: SQLite's per-statement work (cursor, transaction check, halt) and the
+        // step and reset calls are then paid once per statement instead of once per point.
+        var done = 0;
+        for (var size = 0; size < InsertSizes.Length; size++)
         {
-            Execute(_latest, run, metric);
+            var rows = InsertSizes[size];
+            var statement = _inserts[size].DangerousGetHandle();
+            for (; done + rows <= order.Length; done += rows)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var i = order[done + r];
+                    Bind(statement, r * 6, run, slots[slotOf[i]].Id, metrics[i]);
+                }
+
+                Run(statement);
+            }
+        }
+
+        foreach (var slot in slots)
+        {
+            UpsertLatest(run, slot.Latest);
         }
     }
 
     public void Dispose()
     {
-        _insert.Dispose();
+        foreach (var insert in _inserts)
+        {
+            insert.Dispose();
+        }
+
         _latest.Dispose();
+        _findKey.Dispose();
+        _addKey.Dispose();
     }
 
     private static bool IsLater(Metric a, Metric b) =>
@@ -57,21 +127,79 @@ internal sealed class MetricWriter : IDisposable
     // MLflow stores NaN as 0 with is_nan set, and clamps infinities to the largest finite doubles.
     private static double StoredValue(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, double.MinValue, double.MaxValue);
 
-    private void Execute(sqlite3_stmt statement, long run, Metric metric)
+    private long KeyId(string key)
     {
-        sqlite3_bind_int64(statement, 1, run);
-        sqlite3_bind_text(statement, 2, metric.Key);
-        sqlite3_bind_int64(statement, 3, metric.Timestamp);
-        sqlite3_bind_int64(statement, 4, metric.Step);
-        sqlite3_bind_double(statement, 5, StoredValue(metric.Value));
-        sqlite3_bind_int(statement, 6, double.IsNaN(metric.Value) ? 1 : 0);
+        try
+        {
+            sqlite3_bind_text(_findKey, 1, key);
+            if (SqliteRaw.Step(_connection, _findKey))
+            {
+                return sqlite3_column_int64(_findKey, 0);
+            }
+        }
+        finally
+        {
+            sqlite3_reset(_findKey);
+        }
+
+        try
+        {
+            sqlite3_bind_text(_addKey, 1, key);
+            SqliteRaw.Step(_connection, _addKey);
+            return sqlite3_last_insert_rowid(_connection.Handle);
+        }
+        finally
+        {
+            sqlite3_reset(_addKey);
+        }
+    }
+
+    private static void Bind(IntPtr statement, int offset, long run, long keyId, Metric metric)
+    {
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 1, run);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 2, keyId);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 3, metric.Timestamp);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 4, metric.Step);
+        _ = SqliteNative.sqlite3_bind_double(statement, offset + 5, StoredValue(metric.Value));
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 6, double.IsNaN(metric.Value) ? 1 : 0);
+    }
+
+    private void Run(IntPtr statement)
+    {
         try
         {
             SqliteRaw.Step(_connection, statement);
         }
         finally
         {
-            sqlite3_reset(statement);
+            _ = SqliteNative.sqlite3_reset(statement);
         }
+    }
+
+    private void UpsertLatest(long run, Metric metric)
+    {
+        sqlite3_bind_int64(_latest, 1, run);
+        sqlite3_bind_text(_latest, 2, metric.Key);
+        sqlite3_bind_int64(_latest, 3, metric.Timestamp);
+        sqlite3_bind_int64(_latest, 4, metric.Step);
+        sqlite3_bind_double(_latest, 5, StoredValue(metric.Value));
+        sqlite3_bind_int(_latest, 6, double.IsNaN(metric.Value) ? 1 : 0);
+        try
+        {
+            SqliteRaw.Step(_connection, _latest);
+        }
+        finally
+        {
+            sqlite3_reset(_latest);
+        }
+    }
+
+    private sealed class KeySlot(long id, Metric latest)
+    {
+        public long Id { get; } = id;
+
+        public Metric Latest { get; set; } = latest;
+
+        public int Count { get; set; }
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace MlTrack.Server.Storage.Sqlite;
 
@@ -10,11 +12,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 {
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan OptimizeEvery = TimeSpan.FromMinutes(10);
+    private const int MaxIdleRawReaders = 4;
 
     private readonly string _connectionString;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _checkpointer;
     private readonly Timer _optimizer;
+    private readonly ConcurrentBag<sqlite3> _rawReaders = [];
+    private bool _disposed;
 
     public SqliteDatabase(string path)
     {
@@ -62,8 +67,41 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// A bare SQLite connection for a read whose every row goes through the C API (history): opened without SQLite's
+    /// connection mutex, which serialized mode takes and releases in every column call, five times a row. It must be
+    /// used by one thread at a time and every statement on it disposed before <see cref="RawReader.Dispose"/>; idle ones
+    /// are kept for the next read.
+    /// </summary>
+    public RawReader OpenRawReader()
+    {
+        if (_rawReaders.TryTake(out var pooled))
+        {
+            return new RawReader(this, pooled);
+        }
+
+        var result = raw.sqlite3_open_v2(Path, out var db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX | raw.SQLITE_OPEN_PRIVATECACHE, null);
+        if (result != raw.SQLITE_OK)
+        {
+            using (db)
+            {
+                SqliteException.ThrowExceptionForRC(result, db);
+            }
+        }
+
+        // As Microsoft.Data.Sqlite's DefaultTimeout does for the pooled connections.
+        _ = raw.sqlite3_busy_timeout(db, 30_000);
+        return new RawReader(this, db);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
+        while (_rawReaders.TryTake(out var idle))
+        {
+            idle.Dispose();
+        }
+
         await _optimizer.DisposeAsync();
         await Writer.DisposeAsync();
         await _stopping.CancelAsync();
@@ -75,8 +113,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // Auto-checkpointing is off on the writer: CheckpointLoopAsync does that work beside it.
-        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;");
+        // Auto-checkpointing is off on the writer: CheckpointLoopAsync does that work beside it. The savepoint of
+        // each request in a group keeps its sub-journal (the pages it overwrote) in memory rather than in a temporary
+        // file that was created, written page by page and deleted again for every group.
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;");
         return connection;
     }
 
@@ -116,5 +156,24 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private void Return(sqlite3 db)
+    {
+        if (_disposed || _rawReaders.Count >= MaxIdleRawReaders)
+        {
+            db.Dispose();
+            return;
+        }
+
+        _rawReaders.Add(db);
+    }
+
+    /// <summary>A rented <see cref="OpenRawReader"/> connection; disposing returns it.</summary>
+    public sealed class RawReader(SqliteDatabase owner, sqlite3 handle) : IDisposable
+    {
+        public sqlite3 Handle { get; } = handle;
+
+        public void Dispose() => owner.Return(Handle);
     }
 }

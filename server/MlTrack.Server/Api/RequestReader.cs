@@ -10,7 +10,22 @@ internal static class RequestReader
     /// <summary>The largest JSON body accepted; log-inputs with a dataset profile is the biggest legitimate one.</summary>
     public const int MaxJsonBodyBytes = 32 * 1024 * 1024;
 
+    private static readonly object CacheKey = new();
+
+    /// <summary>The request's parameters, read once: authorization reads them before the handler does.</summary>
     public static async Task<MlflowRequest> ReadAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(CacheKey, out var cached) && cached is MlflowRequest read)
+        {
+            return read;
+        }
+
+        var parsed = await ReadUncachedAsync(context);
+        context.Items[CacheKey] = parsed;
+        return parsed;
+    }
+
+    private static async Task<MlflowRequest> ReadUncachedAsync(HttpContext context)
     {
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))

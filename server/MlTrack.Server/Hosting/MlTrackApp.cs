@@ -41,20 +41,23 @@ internal static class MlTrackApp
         builder.Services.AddMlTrackStorage(options);
         builder.Services.AddSingleton<ArtifactLocations>();
         builder.Services.AddOpenApi();
+        Security.SecuritySetup.AddServices(builder.Services, options);
 
         var app = builder.Build();
         // Open (and migrate) the database at start-up rather than on the first request.
         app.Services.GetRequiredService<ITrackingStore>();
 
         app.UseMiddleware<MlflowErrorMiddleware>();
+        Security.SecuritySetup.UsePipeline(app, options);
         Ui.UiEndpoints.Map(app);
-        MapRoutes(app);
+        MapRoutes(app, options);
         return app;
     }
 
-    private static void MapRoutes(WebApplication app)
+    private static void MapRoutes(WebApplication app, ServerOptions options)
     {
         var routes = new MlflowRoutes(app);
+        Security.SecuritySetup.MapRoutes(routes, options);
         ExperimentsEndpoints.Map(routes);
         RunsEndpoints.Map(routes);
         RunLoggingEndpoints.Map(routes);

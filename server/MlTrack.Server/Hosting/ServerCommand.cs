@@ -31,6 +31,8 @@ internal static class ServerCommand
         {
             host, port, backend, defaultRoot, destination, serve, noServe,
         };
+        var security = new Security.SecuritySetup.Flags();
+        security.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new ServerOptions
@@ -42,8 +44,23 @@ internal static class ServerCommand
                 ArtifactsDestination = result.GetValue(destination)!,
                 ServeArtifacts = !result.GetValue(noServe),
             };
-            await using var app = MlTrackApp.Build(options);
-            await app.RunAsync(cancellationToken);
+            options = security.Apply(result, options);
+            WebApplication app;
+            try
+            {
+                app = MlTrackApp.Build(options);
+            }
+            catch (Security.StartupRefusedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
+
+            await using (app)
+            {
+                await app.RunAsync(cancellationToken);
+            }
+
             return 0;
         });
         return command;

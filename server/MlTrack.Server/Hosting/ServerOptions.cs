@@ -17,6 +17,12 @@ internal sealed record ServerOptions
 
     public bool ServeArtifacts { get; init; } = true;
 
+    /// <summary>--auth and its settings (off by default).</summary>
+    public Auth.AuthOptions Auth { get; init; } = new();
+
+    /// <summary>Host allow-list and CORS origins (loopback by default).</summary>
+    public Security.HardeningOptions Hardening { get; init; } = new();
+
     /// <summary>
     /// mlflow-artifacts:/ when the server proxies artifacts, else ./mlruns as an absolute path, unless given.
     /// </summary>

@@ -13,7 +13,7 @@ public sealed class PathTraversalTests : ServerTestBase
     private const string Secret = "TOP-SECRET-OUTSIDE-THE-ROOT";
 
     // Relative to the artifacts root, "../secret.txt" names the file planted beside it.
-    private static readonly string[] Payloads =
+    internal static readonly string[] Payloads =
     [
         "../secret.txt", "../../secret.txt", "./../secret.txt", "a/../../secret.txt", "a/b/../../../secret.txt",
         "..%2Fsecret.txt", "%2E%2E%2Fsecret.txt", "%2e%2e/secret.txt", "%252e%252e%252fsecret.txt", "%25252e%25252e/secret.txt",

@@ -9,14 +9,16 @@ namespace MlTrack.Server.Tests.Support;
 /// </summary>
 internal static class RawHttp
 {
-    public static async Task<(int Status, string Response)> SendAsync(Uri server, string method, string target, byte[]? body = null)
+    public static async Task<(int Status, string Response)> SendAsync(
+        Uri server, string method, string target, byte[]? body = null, string host = "localhost", string? extraHeaders = null)
     {
         using var socket = new TcpClient();
         await socket.ConnectAsync(server.Host, server.Port);
         var stream = socket.GetStream();
         var head = new StringBuilder()
             .Append(method).Append(' ').Append(target).Append(" HTTP/1.1\r\n")
-            .Append("Host: localhost\r\nConnection: close\r\n")
+            .Append("Host: ").Append(host).Append("\r\nConnection: close\r\n")
+            .Append(extraHeaders ?? "")
             .Append(body is null ? "" : $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n")
             .Append("\r\n");
         await stream.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()));

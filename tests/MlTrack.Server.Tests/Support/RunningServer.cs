@@ -128,6 +128,9 @@ internal sealed class RunningServer : IAsyncDisposable
 /// <summary>What a client sees: the status, the content type and the body (parsed when it is JSON).</summary>
 internal sealed record ApiResponse(int Status, string? ContentType, string Body)
 {
+    /// <summary>The WWW-Authenticate header, when a test reads it.</summary>
+    public string? Challenge { get; init; }
+
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
     public string? ErrorCode => Json.TryGetProperty("error_code", out var code) ? code.GetString() : null;

@@ -57,6 +57,7 @@ internal static class MlflowArtifactsEndpoints
     private static Task MultipartAsync(HttpContext context)
     {
         Proxy(context);
+        RequiredPath(context);
         throw new MlflowException(ErrorCode.NOT_IMPLEMENTED, "Multipart upload is not supported by a local artifact store; upload with PUT.");
     }
 

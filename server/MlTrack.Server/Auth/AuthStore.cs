@@ -1,0 +1,333 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using MlTrack.Server.Errors;
+
+namespace MlTrack.Server.Auth;
+
+internal sealed class AuthUser
+{
+    public long Id { get; init; }
+
+    public string Username { get; init; } = "";
+
+    public string PasswordHash { get; init; } = "";
+
+    public bool IsAdmin { get; init; }
+}
+
+internal sealed record ExperimentGrant(string ExperimentId, long UserId, string Permission);
+
+internal sealed record ModelGrant(string Name, long UserId, string Permission);
+
+/// <summary>
+/// Users, their permissions and API tokens in their own SQLite file (as MLflow's basic_auth.db). Every statement is
+/// parameterised. <see cref="Generation"/> changes on any change to credentials, so cached logins are dropped.
+/// </summary>
+internal sealed class AuthStore
+{
+    private readonly string _connectionString;
+    private readonly int _iterations;
+    private long _generation;
+
+    public AuthStore(string path, int iterations)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _iterations = iterations;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = Open();
+        connection.Execute("""
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                is_admin INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS experiment_permissions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                experiment_id TEXT NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                permission TEXT NOT NULL,
+                UNIQUE (experiment_id, user_id));
+            CREATE TABLE IF NOT EXISTS registered_model_permissions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                permission TEXT NOT NULL,
+                UNIQUE (name, user_id));
+            CREATE TABLE IF NOT EXISTS tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL);
+            """);
+    }
+
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public AuthUser? FindUser(string username)
+    {
+        using var connection = Open();
+        return connection.QuerySingleOrDefault<AuthUser>(
+            "SELECT id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin FROM users WHERE username = @username",
+            new { username });
+    }
+
+    public AuthUser GetUser(string username) =>
+        FindUser(username) ?? throw MlflowException.NotFound($"User with username={username} not found");
+
+    public bool HasAdmin()
+    {
+        using var connection = Open();
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE is_admin = 1") > 0;
+    }
+
+    public AuthUser CreateUser(string username, string password, bool isAdmin)
+    {
+        ValidateUsername(username);
+        ValidatePassword(password);
+        var hash = PasswordHashing.Hash(password, _iterations);
+        using var connection = Open();
+        try
+        {
+            connection.Execute(
+                "INSERT INTO users (username, password_hash, is_admin) VALUES (@username, @hash, @isAdmin)",
+                new { username, hash, isAdmin });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw MlflowException.AlreadyExists($"User (username={username}) already exists.");
+        }
+
+        return GetUser(username);
+    }
+
+    public void UpdatePassword(string username, string password)
+    {
+        ValidatePassword(password);
+        var user = GetUser(username);
+        var hash = PasswordHashing.Hash(password, _iterations);
+        using var connection = Open();
+        connection.Execute("UPDATE users SET password_hash = @hash WHERE id = @id", new { hash, id = user.Id });
+        Interlocked.Increment(ref _generation);
+    }
+
+    public void UpdateAdmin(string username, bool isAdmin)
+    {
+        var user = GetUser(username);
+        using var connection = Open();
+        connection.Execute("UPDATE users SET is_admin = @isAdmin WHERE id = @id", new { isAdmin, id = user.Id });
+        Interlocked.Increment(ref _generation);
+    }
+
+    public void DeleteUser(string username)
+    {
+        var user = GetUser(username);
+        using var connection = Open();
+        connection.Execute("DELETE FROM users WHERE id = @id", new { id = user.Id });
+        Interlocked.Increment(ref _generation);
+    }
+
+    // Tokens: 32 random bytes shown once; only their SHA-256 is kept (they are not guessable, so no slow hash is needed).
+    public string CreateToken(string username, long nowMillis)
+    {
+        var user = GetUser(username);
+        var token = "mlt_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        using var connection = Open();
+        connection.Execute(
+            "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (@userId, @hash, @nowMillis)",
+            new { userId = user.Id, hash = TokenHash(token), nowMillis });
+        return token;
+    }
+
+    public void DeleteTokens(string username)
+    {
+        var user = GetUser(username);
+        using var connection = Open();
+        connection.Execute("DELETE FROM tokens WHERE user_id = @id", new { id = user.Id });
+        Interlocked.Increment(ref _generation);
+    }
+
+    public AuthUser? FindUserByToken(string token)
+    {
+        using var connection = Open();
+        return connection.QuerySingleOrDefault<AuthUser>(
+            """
+            SELECT u.id AS Id, u.username AS Username, u.password_hash AS PasswordHash, u.is_admin AS IsAdmin
+            FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = @hash
+            """,
+            new { hash = TokenHash(token) });
+    }
+
+    public IReadOnlyList<ExperimentGrant> ExperimentGrants(long userId)
+    {
+        using var connection = Open();
+        return connection.Query<ExperimentGrant>(
+            "SELECT experiment_id AS ExperimentId, user_id AS UserId, permission AS Permission FROM experiment_permissions WHERE user_id = @userId",
+            new { userId }).AsList();
+    }
+
+    public IReadOnlyList<ModelGrant> ModelGrants(long userId)
+    {
+        using var connection = Open();
+        return connection.Query<ModelGrant>(
+            "SELECT name AS Name, user_id AS UserId, permission AS Permission FROM registered_model_permissions WHERE user_id = @userId",
+            new { userId }).AsList();
+    }
+
+    public ExperimentGrant? FindExperimentGrant(string experimentId, long userId)
+    {
+        using var connection = Open();
+        return connection.QuerySingleOrDefault<ExperimentGrant>(
+            """
+            SELECT experiment_id AS ExperimentId, user_id AS UserId, permission AS Permission
+            FROM experiment_permissions WHERE experiment_id = @experimentId AND user_id = @userId
+            """,
+            new { experimentId, userId });
+    }
+
+    public ModelGrant? FindModelGrant(string name, long userId)
+    {
+        using var connection = Open();
+        return connection.QuerySingleOrDefault<ModelGrant>(
+            """
+            SELECT name AS Name, user_id AS UserId, permission AS Permission
+            FROM registered_model_permissions WHERE name = @name AND user_id = @userId
+            """,
+            new { name, userId });
+    }
+
+    public ExperimentGrant CreateExperimentGrant(string experimentId, string username, string permission, bool replace = false)
+    {
+        Permission.Parse(permission);
+        var user = GetUser(username);
+        using var connection = Open();
+        try
+        {
+            connection.Execute(
+                replace
+                    ? "INSERT OR REPLACE INTO experiment_permissions (experiment_id, user_id, permission) VALUES (@experimentId, @userId, @permission)"
+                    : "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (@experimentId, @userId, @permission)",
+                new { experimentId, userId = user.Id, permission });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw MlflowException.AlreadyExists($"Experiment permission (experiment_id={experimentId}, username={username}) already exists.");
+        }
+
+        return new ExperimentGrant(experimentId, user.Id, permission);
+    }
+
+    public ExperimentGrant GetExperimentGrant(string experimentId, string username) =>
+        FindExperimentGrant(experimentId, GetUser(username).Id)
+        ?? throw MlflowException.NotFound($"Experiment permission with experiment_id={experimentId} and username={username} not found");
+
+    public void UpdateExperimentGrant(string experimentId, string username, string permission)
+    {
+        Permission.Parse(permission);
+        var grant = GetExperimentGrant(experimentId, username);
+        using var connection = Open();
+        connection.Execute(
+            "UPDATE experiment_permissions SET permission = @permission WHERE experiment_id = @experimentId AND user_id = @userId",
+            new { permission, experimentId, userId = grant.UserId });
+    }
+
+    public void DeleteExperimentGrant(string experimentId, string username)
+    {
+        var grant = GetExperimentGrant(experimentId, username);
+        using var connection = Open();
+        connection.Execute(
+            "DELETE FROM experiment_permissions WHERE experiment_id = @experimentId AND user_id = @userId",
+            new { experimentId, userId = grant.UserId });
+    }
+
+    public ModelGrant CreateModelGrant(string name, string username, string permission, bool replace = false)
+    {
+        Permission.Parse(permission);
+        var user = GetUser(username);
+        using var connection = Open();
+        try
+        {
+            connection.Execute(
+                replace
+                    ? "INSERT OR REPLACE INTO registered_model_permissions (name, user_id, permission) VALUES (@name, @userId, @permission)"
+                    : "INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (@name, @userId, @permission)",
+                new { name, userId = user.Id, permission });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw MlflowException.AlreadyExists($"Registered model permission (name={name}, username={username}) already exists.");
+        }
+
+        return new ModelGrant(name, user.Id, permission);
+    }
+
+    public ModelGrant GetModelGrant(string name, string username) =>
+        FindModelGrant(name, GetUser(username).Id)
+        ?? throw MlflowException.NotFound($"Registered model permission with name={name} and username={username} not found");
+
+    public void UpdateModelGrant(string name, string username, string permission)
+    {
+        Permission.Parse(permission);
+        var grant = GetModelGrant(name, username);
+        using var connection = Open();
+        connection.Execute(
+            "UPDATE registered_model_permissions SET permission = @permission WHERE name = @name AND user_id = @userId",
+            new { permission, name, userId = grant.UserId });
+    }
+
+    public void DeleteModelGrant(string name, string username)
+    {
+        var grant = GetModelGrant(name, username);
+        using var connection = Open();
+        connection.Execute("DELETE FROM registered_model_permissions WHERE name = @name AND user_id = @userId", new { name, userId = grant.UserId });
+    }
+
+    /// <summary>A deleted model's grants go with it, so a new model of the same name does not inherit them.</summary>
+    public void DeleteAllModelGrants(string name)
+    {
+        using var connection = Open();
+        connection.Execute("DELETE FROM registered_model_permissions WHERE name = @name", new { name });
+    }
+
+    /// <summary>A renamed model keeps its grants (MLflow 2.12 leaves them on the old name, for anyone who reuses it).</summary>
+    public void RenameModelGrants(string name, string newName)
+    {
+        using var connection = Open();
+        connection.Execute(
+            """
+            DELETE FROM registered_model_permissions WHERE name = @newName;
+            UPDATE registered_model_permissions SET name = @newName WHERE name = @name;
+            """,
+            new { name, newName });
+    }
+
+    private static string TokenHash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static void ValidateUsername(string username)
+    {
+        if (string.IsNullOrWhiteSpace(username) || username.Length > 255 || username.Contains(':', StringComparison.Ordinal)
+            || username.Any(char.IsControl))
+        {
+            throw MlflowException.InvalidParameter("Username must be 1-255 characters without ':' or control characters.");
+        }
+    }
+
+    private static void ValidatePassword(string password)
+    {
+        if (password.Length < 8 || password.Length > 1024)
+        {
+            throw MlflowException.InvalidParameter("Password must be 8 to 1024 characters long.");
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Execute("PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+}

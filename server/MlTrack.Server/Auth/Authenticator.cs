@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MlTrack.Server.Auth;
+
+/// <summary>The outcome of reading a request's credentials.</summary>
+internal enum AuthResult
+{
+    Missing,
+    Invalid,
+    LockedOut,
+    Ok,
+}
+
+/// <summary>
+/// Checks HTTP basic credentials (MLFLOW_TRACKING_USERNAME/PASSWORD) and bearer tokens (MLFLOW_TRACKING_TOKEN).
+/// A verified password is remembered for a few minutes under an HMAC of the credentials with a per-process key,
+/// since clients send it with every request and PBKDF2 is slow on purpose. Failures are counted per client address.
+/// </summary>
+internal sealed class Authenticator(AuthStore store, AuthOptions options, TimeProvider time, ILogger<Authenticator> logger)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+    private const int MaxTrackedClients = 10_000;
+
+    private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, (string Username, long Generation, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+
+    // A dummy hash so that an unknown user costs as much as a wrong password (no user enumeration by timing).
+    private readonly Lazy<string> _dummyHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString(), options.PasswordIterations));
+
+    public (AuthResult Result, AuthUser? User) Authenticate(HttpContext context)
+    {
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (IsLockedOut(client))
+        {
+            return (AuthResult.LockedOut, null);
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header) || !AuthenticationHeaderValue.TryParse(header, out var value) || string.IsNullOrEmpty(value.Parameter))
+        {
+            return (AuthResult.Missing, null);
+        }
+
+        AuthUser? user = null;
+        if (value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            user = CheckBasic(value.Parameter);
+        }
+        else if (value.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            user = store.FindUserByToken(value.Parameter);
+        }
+
+        if (user is null)
+        {
+            RecordFailure(client);
+            return (AuthResult.Invalid, null);
+        }
+
+        _failures.TryRemove(client, out _);
+        return (AuthResult.Ok, user);
+    }
+
+    public TimeSpan RetryAfter => options.LockoutWindow;
+
+    private AuthUser? CheckBasic(string parameter)
+    {
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return null;
+        }
+
+        var username = decoded[..colon];
+        var password = decoded[(colon + 1)..];
+        var cacheKey = Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(decoded)));
+        var now = time.GetUtcNow();
+        if (_verified.TryGetValue(cacheKey, out var hit) && hit.Generation == store.Generation && hit.Until > now && hit.Username == username)
+        {
+            return store.FindUser(username);
+        }
+
+        var user = store.FindUser(username);
+        if (!PasswordHashing.Verify(password, user?.PasswordHash ?? _dummyHash.Value) || user is null)
+        {
+            return null;
+        }
+
+        if (_verified.Count > MaxTrackedClients)
+        {
+            _verified.Clear();
+        }
+
+        _verified[cacheKey] = (username, store.Generation, now + CacheFor);
+        return user;
+    }
+
+    private bool IsLockedOut(string client) =>
+        _failures.TryGetValue(client, out var failures) && failures.Count >= options.MaxFailedLogins
+        && time.GetUtcNow() - failures.Since < options.LockoutWindow;
+
+    private void RecordFailure(string client)
+    {
+        var now = time.GetUtcNow();
+        if (_failures.Count > MaxTrackedClients)
+        {
+            foreach (var (key, entry) in _failures)
+            {
+                if (now - entry.Since >= options.LockoutWindow)
+                {
+                    _failures.TryRemove(key, out _);
+                }
+            }
+        }
+
+        var updated = _failures.AddOrUpdate(
+            client,
+            _ => new Failures(1, now),
+            (_, old) => now - old.Since >= options.LockoutWindow ? new Failures(1, now) : old with { Count = old.Count + 1 });
+        if (updated.Count == options.MaxFailedLogins)
+        {
+            logger.LogWarning("Client {Client} made {Count} failed logins; refused for {Window}.", client, updated.Count, options.LockoutWindow);
+        }
+    }
+
+    private sealed record Failures(int Count, DateTimeOffset Since);
+}

@@ -24,13 +24,16 @@ internal sealed record AuthOptions
 
     public TimeSpan LockoutWindow { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The SQLite file of the auth database.</summary>
-    public string DatabasePath(string trackingSqlitePath)
+    /// <summary>The SQLite file of the auth database: by default next to a SQLite tracking database, and in the
+    /// working directory (MLflow's default, sqlite:///basic_auth.db) when the tracking store is not SQLite.</summary>
+    public string DatabasePath(string? trackingSqlitePath)
     {
         const string Scheme = "sqlite:///";
         if (string.IsNullOrEmpty(DatabaseUri))
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath)) ?? ".";
+            var directory = trackingSqlitePath is null
+                ? Environment.CurrentDirectory
+                : Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath)) ?? ".";
             return Path.Combine(directory, "basic_auth.db");
         }
 

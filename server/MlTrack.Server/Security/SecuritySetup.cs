@@ -14,7 +14,7 @@ internal static class SecuritySetup
         services.AddSingleton(options.Auth);
         if (options.Auth.Enabled)
         {
-            services.AddSingleton(_ => new AuthStore(options.Auth.DatabasePath(options.SqlitePath), options.Auth.PasswordIterations));
+            services.AddSingleton(_ => new AuthStore(options.Auth.DatabasePath(options.PostgresConnectionString is null ? options.SqlitePath : null), options.Auth.PasswordIterations));
             services.AddSingleton<Authenticator>();
         }
     }

@@ -201,23 +201,9 @@ internal sealed class AuthStore
 
     public ExperimentGrant CreateExperimentGrant(string experimentId, string username, string permission, bool replace = false)
     {
-        Permission.Parse(permission);
-        var user = GetUser(username);
-        using var connection = Open();
-        try
-        {
-            connection.Execute(
-                replace
-                    ? "INSERT OR REPLACE INTO experiment_permissions (experiment_id, user_id, permission) VALUES (@experimentId, @userId, @permission)"
-                    : "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (@experimentId, @userId, @permission)",
-                new { experimentId, userId = user.Id, permission });
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            throw MlflowException.AlreadyExists($"Experiment permission (experiment_id={experimentId}, username={username}) already exists.");
-        }
-
-        return new ExperimentGrant(experimentId, user.Id, permission);
+        var userId = InsertGrant(ExperimentPermissionsTable, experimentId, username, permission, replace,
+            $"Experiment permission (experiment_id={experimentId}, username={username}) already exists.");
+        return new ExperimentGrant(experimentId, userId, permission);
     }
 
     public ExperimentGrant GetExperimentGrant(string experimentId, string username) =>
@@ -227,41 +213,17 @@ internal sealed class AuthStore
     public void UpdateExperimentGrant(string experimentId, string username, string permission)
     {
         Permission.Parse(permission);
-        var grant = GetExperimentGrant(experimentId, username);
-        using var connection = Open();
-        connection.Execute(
-            "UPDATE experiment_permissions SET permission = @permission WHERE experiment_id = @experimentId AND user_id = @userId",
-            new { permission, experimentId, userId = grant.UserId });
+        UpdateGrant(ExperimentPermissionsTable, experimentId, GetExperimentGrant(experimentId, username).UserId, permission);
     }
 
-    public void DeleteExperimentGrant(string experimentId, string username)
-    {
-        var grant = GetExperimentGrant(experimentId, username);
-        using var connection = Open();
-        connection.Execute(
-            "DELETE FROM experiment_permissions WHERE experiment_id = @experimentId AND user_id = @userId",
-            new { experimentId, userId = grant.UserId });
-    }
+    public void DeleteExperimentGrant(string experimentId, string username) =>
+        DeleteGrant(ExperimentPermissionsTable, experimentId, GetExperimentGrant(experimentId, username).UserId);
 
     public ModelGrant CreateModelGrant(string name, string username, string permission, bool replace = false)
     {
-        Permission.Parse(permission);
-        var user = GetUser(username);
-        using var connection = Open();
-        try
-        {
-            connection.Execute(
-                replace
-                    ? "INSERT OR REPLACE INTO registered_model_permissions (name, user_id, permission) VALUES (@name, @userId, @permission)"
-                    : "INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (@name, @userId, @permission)",
-                new { name, userId = user.Id, permission });
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            throw MlflowException.AlreadyExists($"Registered model permission (name={name}, username={username}) already exists.");
-        }
-
-        return new ModelGrant(name, user.Id, permission);
+        var userId = InsertGrant(ModelPermissionsTable, name, username, permission, replace,
+            $"Registered model permission (name={name}, username={username}) already exists.");
+        return new ModelGrant(name, userId, permission);
     }
 
     public ModelGrant GetModelGrant(string name, string username) =>
@@ -271,18 +233,49 @@ internal sealed class AuthStore
     public void UpdateModelGrant(string name, string username, string permission)
     {
         Permission.Parse(permission);
-        var grant = GetModelGrant(name, username);
-        using var connection = Open();
-        connection.Execute(
-            "UPDATE registered_model_permissions SET permission = @permission WHERE name = @name AND user_id = @userId",
-            new { permission, name, userId = grant.UserId });
+        UpdateGrant(ModelPermissionsTable, name, GetModelGrant(name, username).UserId, permission);
     }
 
-    public void DeleteModelGrant(string name, string username)
+    public void DeleteModelGrant(string name, string username) =>
+        DeleteGrant(ModelPermissionsTable, name, GetModelGrant(name, username).UserId);
+
+    // The two grant tables differ only in their names; values are always bound as parameters.
+    private sealed record GrantTable(string Table, string KeyColumn);
+
+    private static readonly GrantTable ExperimentPermissionsTable = new("experiment_permissions", "experiment_id");
+    private static readonly GrantTable ModelPermissionsTable = new("registered_model_permissions", "name");
+
+    private long InsertGrant(GrantTable grants, string key, string username, string permission, bool replace, string conflictMessage)
     {
-        var grant = GetModelGrant(name, username);
+        Permission.Parse(permission);
+        var user = GetUser(username);
         using var connection = Open();
-        connection.Execute("DELETE FROM registered_model_permissions WHERE name = @name AND user_id = @userId", new { name, userId = grant.UserId });
+        try
+        {
+            connection.Execute(
+                $"INSERT {(replace ? "OR REPLACE " : "")}INTO {grants.Table} ({grants.KeyColumn}, user_id, permission) VALUES (@key, @userId, @permission)",
+                new { key, userId = user.Id, permission });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw MlflowException.AlreadyExists(conflictMessage);
+        }
+
+        return user.Id;
+    }
+
+    private void UpdateGrant(GrantTable grants, string key, long userId, string permission)
+    {
+        using var connection = Open();
+        connection.Execute(
+            $"UPDATE {grants.Table} SET permission = @permission WHERE {grants.KeyColumn} = @key AND user_id = @userId",
+            new { permission, key, userId });
+    }
+
+    private void DeleteGrant(GrantTable grants, string key, long userId)
+    {
+        using var connection = Open();
+        connection.Execute($"DELETE FROM {grants.Table} WHERE {grants.KeyColumn} = @key AND user_id = @userId", new { key, userId });
     }
 
     /// <summary>A deleted model's grants go with it, so a new model of the same name does not inherit them.</summary>

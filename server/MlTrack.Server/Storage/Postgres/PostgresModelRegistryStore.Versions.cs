@@ -2,6 +2,8 @@ using Dapper;
 using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
 
+using static MlTrack.Server.Storage.RegistryErrors;
+
 namespace MlTrack.Server.Storage.Postgres;
 
 internal sealed partial class PostgresModelRegistryStore

@@ -3,6 +3,8 @@ using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
 using Npgsql;
 
+using static MlTrack.Server.Storage.RegistryErrors;
+
 namespace MlTrack.Server.Storage.Postgres;
 
 /// <summary>
@@ -25,13 +27,6 @@ internal sealed partial class PostgresModelRegistryStore : IModelRegistryStore
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static MlflowException ModelNotFound(string name) => MlflowException.NotFound($"Registered Model with name={name} not found");
-
-    private static MlflowException VersionNotFound(string name, long version) =>
-        MlflowException.NotFound($"Model Version (name={name}, version={version}) not found");
-
-    private static MlflowException ModelExists(string name) => MlflowException.AlreadyExists($"Registered Model (name={name}) already exists.");
 
     /// <summary>The key of a registered model, or RESOURCE_DOES_NOT_EXIST; <paramref name="lockModel"/> holds its row until the commit.</summary>
     private static async Task<long> ModelKeyAsync(NpgsqlConnection connection, string name, bool lockModel = false) =>

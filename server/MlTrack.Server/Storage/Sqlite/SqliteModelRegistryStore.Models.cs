@@ -1,6 +1,8 @@
 using Dapper;
 using MlTrack.Server.Domain;
 
+using static MlTrack.Server.Storage.RegistryErrors;
+
 namespace MlTrack.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteModelRegistryStore

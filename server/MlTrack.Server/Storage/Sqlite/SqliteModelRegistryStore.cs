@@ -3,6 +3,8 @@ using Microsoft.Data.Sqlite;
 using MlTrack.Server.Domain;
 using MlTrack.Server.Errors;
 
+using static MlTrack.Server.Storage.RegistryErrors;
+
 namespace MlTrack.Server.Storage.Sqlite;
 
 /// <summary>
@@ -25,13 +27,6 @@ internal sealed partial class SqliteModelRegistryStore : IModelRegistryStore
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static MlflowException ModelNotFound(string name) => MlflowException.NotFound($"Registered Model with name={name} not found");
-
-    private static MlflowException VersionNotFound(string name, long version) =>
-        MlflowException.NotFound($"Model Version (name={name}, version={version}) not found");
-
-    private static MlflowException ModelExists(string name) => MlflowException.AlreadyExists($"Registered Model (name={name}) already exists.");
 
     /// <summary>The key of a registered model, or RESOURCE_DOES_NOT_EXIST.</summary>
     private static long ModelKey(SqliteConnection connection, string name) =>

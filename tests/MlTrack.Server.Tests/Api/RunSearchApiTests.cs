@@ -36,6 +36,9 @@ public sealed class RunSearchApiTests : ServerTestBase
             })).EnsureOk();
         }
 
+        await LogDatasetAsync("r1", "wine", "d1", "training");
+        await LogDatasetAsync("r2", "wine", "d2", "eval");
+        await LogDatasetAsync("r3", "reviews", "d3", "training");
         (await Server.PostAsync("/api/2.0/mlflow/runs/update", new { run_id = _ids["r3"], status = "FINISHED", end_time = 3500 })).EnsureOk();
         (await Server.PostAsync("/api/2.0/mlflow/runs/delete", new { run_id = _ids["r4"] })).EnsureOk();
     }
@@ -57,6 +60,14 @@ public sealed class RunSearchApiTests : ServerTestBase
     [TestCase("attributes.run_name LIKE 'r%' and attributes.run_name != 'r1'", new[] { "r5", "r3", "r2" })]
     [TestCase("tags.mlflow.runName = 'r1'", new[] { "r1" })]
     [TestCase("params.missing = 'x'", new string[0])]
+    // Several lookups: the likeliest narrowest is walked, the others probed per run; each kind in either role.
+    [TestCase("metrics.rmse != 0.7 and params.alpha = '0.5'", new[] { "r5", "r2" })]
+    [TestCase("params.alpha LIKE '0.%' and tags.team = 'nlp' and metrics.rmse < 1", new[] { "r3" })]
+    [TestCase("tags.team ILIKE 'V%' and metrics.rmse > 0.1 and params.alpha != '0.1'", new[] { "r2", "r1" })]
+    [TestCase("datasets.name = 'wine' and params.alpha = '0.5'", new[] { "r2", "r1" })]
+    [TestCase("params.alpha = '0.5' and datasets.name = 'wine' and datasets.context = 'eval'", new[] { "r2" })]
+    [TestCase("metrics.rmse < 0.8 and datasets.digest IN ('d1', 'd3')", new[] { "r3", "r1" })]
+    [TestCase("tags.team != 'x' and datasets.context = 'training' and run_name != 'r1'", new[] { "r3" })]
     public async Task FiltersSelectTheMatchingActiveRunsNewestFirst(string filter, string[] expected)
     {
         (await Names(new { experiment_ids = new[] { _experimentId }, filter })).Should().Equal(expected);
@@ -69,6 +80,20 @@ public sealed class RunSearchApiTests : ServerTestBase
 
         (await Names(new { experiment_ids = new[] { _experimentId }, filter })).Should().Equal("r3", "r1");
     }
+
+    private async Task LogDatasetAsync(string run, string name, string digest, string context) =>
+        (await Server.PostAsync("/api/2.0/mlflow/runs/log-inputs", new
+        {
+            run_id = _ids[run],
+            datasets = new[]
+            {
+                new
+                {
+                    tags = new[] { new { key = "mlflow.data.context", value = context } },
+                    dataset = new { name, digest, source_type = "local", source = "{}" },
+                },
+            },
+        })).EnsureOk();
 
     [TestCase("metrics.rmse ASC", new[] { "r3", "r1", "r2", "r5" })]
     [TestCase("metrics.rmse DESC", new[] { "r2", "r1", "r3", "r5" })]
@@ -173,7 +198,11 @@ public sealed class RunSearchApiTests : ServerTestBase
         run.GetProperty("data").GetProperty("metrics")[0].GetProperty("value").GetDouble().Should().Be(0.7);
         run.GetProperty("data").GetProperty("params")[0].GetProperty("value").GetString().Should().Be("0.5");
         RunsApiTests.Tags(run)["team"].Should().Be("Vision");
-        run.GetProperty("inputs").GetRawText().Should().Be("{}");
+        var input = run.GetProperty("inputs").GetProperty("dataset_inputs")[0];
+        input.GetProperty("dataset").GetProperty("name").GetString().Should().Be("wine");
+        input.GetProperty("tags")[0].GetProperty("value").GetString().Should().Be("training");
+        var withoutInputs = await Server.PostAsync(Search, new { experiment_ids = new[] { _experimentId }, filter = "run_name = 'r5'" });
+        withoutInputs.Json.GetProperty("runs")[0].GetProperty("inputs").GetRawText().Should().Be("{}");
     }
 
     [TestCase("metrics.rmse < 0.8 OR params.alpha = '0.5'", "OR")]

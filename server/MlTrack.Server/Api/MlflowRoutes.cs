@@ -10,6 +10,9 @@ internal sealed record MlflowCall(MlflowRequest Request, ITrackingStore Tracking
     /// <summary>Any other service the handler needs (artifact locations, the registry store).</summary>
     public T Service<T>()
         where T : notnull => Http.RequestServices.GetRequiredService<T>();
+
+    /// <summary>What the caller may read when authentication limits it; null when it may read everything.</summary>
+    public ReadScopes? Readable => Http.Features.Get<ReadScopes>();
 }
 
 /// <summary>An RPC handler; its result is written as MLflow JSON, unless it is an <see cref="IResult"/> that writes itself.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlTrack.Server.Api;
 using MlTrack.Server.Errors;
+using MlTrack.Server.Storage;
 
 namespace MlTrack.Server.Auth;
 
@@ -10,7 +11,7 @@ namespace MlTrack.Server.Auth;
 /// With --auth: every request but /health and the UI's static files must carry valid credentials (401 with a
 /// Basic challenge otherwise); every route then needs its rule from <see cref="RouteRules"/> (403 otherwise, and for
 /// routes without a rule). Admins pass every rule. After a successful call the creator of an experiment or model gets
-/// MANAGE, and search answers are filtered to what the user may read.
+/// MANAGE, and searches list only what the user may read (<see cref="ReadScopes"/>).
 /// </summary>
 internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Authenticator authenticator, AuthOptions options)
 {
@@ -69,8 +70,12 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
         }
 
         var key = $"{method.ToUpperInvariant()} {RouteRules.Unprefixed(((RouteEndpoint)endpoint).RoutePattern)}";
-        var filter = rule.Kind == RuleKind.Filtered && !user.IsAdmin;
-        if (!filter && key is not ("POST /mlflow/experiments/create" or "POST /mlflow/registered-models/create"
+        if (rule.Kind == RuleKind.Filtered && !user.IsAdmin)
+        {
+            context.Features.Set(ReadScopesOf(user));
+        }
+
+        if (key is not ("POST /mlflow/experiments/create" or "POST /mlflow/registered-models/create"
             or "DELETE /mlflow/registered-models/delete" or "POST /mlflow/registered-models/rename"))
         {
             await next(context);
@@ -86,7 +91,7 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
             newName = key.EndsWith("/rename", StringComparison.Ordinal) ? request.RequiredString("new_name") : null;
         }
 
-        // Buffer the (small) answer to read or rewrite it.
+        // Buffer the (small) answer to read it.
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -101,20 +106,15 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
 
         if (context.Response.StatusCode == 200)
         {
-            var rewritten = After(key, authorization, buffer.ToArray(), filter, name, newName);
-            if (rewritten is not null)
-            {
-                context.Response.ContentLength = rewritten.Length;
-                await original.WriteAsync(rewritten, context.RequestAborted);
-                return;
-            }
+            After(key, authorization, buffer.ToArray(), name, newName);
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
-    private byte[]? After(string key, AuthorizationContext c, byte[] body, bool filter, string? name, string? newName)
+    // The creator of an experiment or model manages it; a model's grants follow it through rename and delete.
+    private void After(string key, AuthorizationContext c, byte[] body, string? name, string? newName)
     {
         switch (key)
         {
@@ -125,53 +125,25 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
                     store.CreateExperimentGrant(id, c.User.Username, Permission.Manage.Name, replace: true);
                 }
 
-                return null;
+                break;
             case "POST /mlflow/registered-models/create":
                 store.CreateModelGrant(name!, c.User.Username, Permission.Manage.Name, replace: true);
-                return null;
+                break;
             case "DELETE /mlflow/registered-models/delete":
                 store.DeleteAllModelGrants(name!);
-                return null;
+                break;
             case "POST /mlflow/registered-models/rename":
                 store.RenameModelGrants(name!, newName!);
-                return null;
+                break;
         }
-
-        if (!filter)
-        {
-            return null;
-        }
-
-        var (list, field, readable) = key switch
-        {
-            _ when key.EndsWith("/mlflow/experiments/search", StringComparison.Ordinal) =>
-                ("experiments", "experiment_id", (Func<string, bool>)(v => c.OfExperiment(v).CanRead)),
-            _ when key.EndsWith("/mlflow/registered-models/search", StringComparison.Ordinal) =>
-                ("registered_models", "name", v => c.OfModel(v).CanRead),
-            _ => ("model_versions", "name", (Func<string, bool>)(v => c.OfModel(v).CanRead)),
-        };
-        var root = JsonNode.Parse(body) as JsonObject;
-        if (root?[list] is not JsonArray items)
-        {
-            return null;
-        }
-
-        foreach (var item in items.ToList())
-        {
-            var value = item?[field]?.GetValue<string>();
-            if (value is null || !readable(value))
-            {
-                items.Remove(item);
-            }
-        }
-
-        if (items.Count == 0)
-        {
-            root.Remove(list);
-        }
-
-        return JsonSerializer.SerializeToUtf8Bytes(root, AuthJsonContext.Default.JsonObject);
     }
+
+    // Searches list only what the user may read: the default permission, except where a grant says otherwise.
+    private ReadScopes ReadScopesOf(AuthUser user) => new(
+        new ReadScope(_default.CanRead,
+            [.. store.ExperimentGrants(user.Id).Where(g => Permission.Parse(g.Permission).CanRead != _default.CanRead).Select(g => g.ExperimentId)]),
+        new ReadScope(_default.CanRead,
+            [.. store.ModelGrants(user.Id).Where(g => Permission.Parse(g.Permission).CanRead != _default.CanRead).Select(g => g.Name)]));
 
     // The UI's files hold no data: GET/HEAD outside the API that matched no route (the static file middleware).
     private static bool IsStaticAsset(HttpRequest request) =>
@@ -189,5 +161,3 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
     }
 }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]
-internal sealed partial class AuthJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -4,10 +4,12 @@ using MlTrack.Server.Search;
 namespace MlTrack.Server.Storage;
 
 /// <summary>A validated registered-models/search request.</summary>
-internal sealed record RegisteredModelQuery(IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, int MaxResults, int Offset);
+internal sealed record RegisteredModelQuery(
+    IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, int MaxResults, int Offset, ReadScope? Readable = null);
 
 /// <summary>A validated model-versions/search request.</summary>
-internal sealed record ModelVersionQuery(IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, int MaxResults, int Offset);
+internal sealed record ModelVersionQuery(
+    IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, int MaxResults, int Offset, ReadScope? Readable = null);
 
 /// <summary>
 /// A model version to create. <see cref="StorageLocation"/> is where the files are (the source with runs:/ and

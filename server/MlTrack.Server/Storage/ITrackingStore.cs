@@ -14,7 +14,8 @@ internal enum ViewType
 }
 
 internal sealed record ExperimentQuery(
-    IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, ViewType ViewType, int MaxResults, int Offset);
+    IReadOnlyList<FilterClause> Filter, IReadOnlyList<OrderByTerm> OrderBy, ViewType ViewType, int MaxResults, int Offset,
+    ReadScope? Readable = null);
 
 internal sealed record RunQuery(
     IReadOnlyList<string> ExperimentIds,

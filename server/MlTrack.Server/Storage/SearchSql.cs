@@ -25,6 +25,11 @@ internal static class SearchSql
             ? $"EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = {sql.Bind(clause.Key)} AND "
               + $"{sql.Compare("t.value", clause.Operator, clause.Value)})"
             : sql.Compare(ExperimentColumn(clause.Key), clause.Operator, clause.Value)));
+        if (query.Readable is { } readable)
+        {
+            // Experiment ids are integers: a grant on anything else names no experiment.
+            where.Add(Readable(readable, sql.InList("e.experiment_id", RunSearchSql.ExperimentKeys(readable.Exceptions))));
+        }
 
         var order = query.OrderBy.Select(t => $"{ExperimentColumn(t.Key)} {Direction(t)}").ToList();
         if (order.Count == 0)
@@ -51,6 +56,10 @@ internal static class SearchSql
             ? $"EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_id = m.id AND t.key = {sql.Bind(clause.Key)} AND "
               + $"{sql.Compare("t.value", clause.Operator, clause.Value)})"
             : sql.Compare(ModelColumn(clause.Key), clause.Operator, clause.Value)).ToList();
+        if (query.Readable is { } readable)
+        {
+            where.Add(Readable(readable, sql.InList("m.name", readable.Exceptions)));
+        }
 
         var order = query.OrderBy.Select(t => $"{ModelColumn(t.Key)} {Direction(t)}").ToList();
         if (!query.OrderBy.Any(t => t.Key == "name"))
@@ -73,6 +82,10 @@ internal static class SearchSql
             ? "EXISTS (SELECT 1 FROM model_version_tags t WHERE t.model_id = v.model_id AND t.version = v.version AND "
               + $"t.key = {sql.Bind(clause.Key)} AND {sql.Compare("t.value", clause.Operator, clause.Value)})"
             : sql.Compare(VersionColumn(clause.Key), clause.Operator, clause.Value)));
+        if (query.Readable is { } readable)
+        {
+            where.Add(Readable(readable, sql.InList("m.name", readable.Exceptions)));
+        }
 
         IReadOnlyList<OrderByTerm> terms = query.OrderBy.Count > 0
             ? query.OrderBy
@@ -104,6 +117,9 @@ internal static class SearchSql
     /// <summary>The token of the page after one that read <paramref name="rowsRead"/> rows (one more than asked when more exist).</summary>
     public static string? NextToken(int offset, int maxResults, int rowsRead) =>
         rowsRead > maxResults ? PageToken.Encode(offset + maxResults) : null;
+
+    // Only what the caller may read (see ReadScope): the listed keys, or all but them.
+    private static string Readable(ReadScope scope, string listed) => scope.ByDefault ? $"NOT ({listed})" : listed;
 
     private static string Where(List<string> clauses) => clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
 

@@ -67,7 +67,8 @@ internal static class ExperimentsEndpoints
             ExperimentSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             request.Enum<ViewType>("view_type") ?? ViewType.ACTIVE_ONLY,
             (int)maxResults,
-            PageToken.Decode(request.String("page_token")));
+            PageToken.Decode(request.String("page_token")),
+            call.Readable?.Experiments);
         var page = await call.Tracking.SearchExperimentsAsync(query, call.Cancellation);
         return new { Experiments = page.Items, page.NextPageToken };
     }

@@ -73,7 +73,8 @@ internal static class ModelVersionsEndpoints
             ModelVersionSearchSyntax.ParseFilter(request.String("filter")),
             ModelVersionSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             maxResults,
-            PageToken.Decode(request.String("page_token")));
+            PageToken.Decode(request.String("page_token")),
+            call.Readable?.Models);
         var page = await Registry(call).SearchModelVersionsAsync(query, call.Cancellation);
         return new { ModelVersions = page.Items, page.NextPageToken };
     }

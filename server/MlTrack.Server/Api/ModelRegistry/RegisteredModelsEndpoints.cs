@@ -73,7 +73,8 @@ internal static class RegisteredModelsEndpoints
             RegisteredModelSearchSyntax.ParseFilter(request.String("filter")),
             RegisteredModelSearchSyntax.ParseOrderBy(request.StringList("order_by")),
             maxResults,
-            PageToken.Decode(request.String("page_token")));
+            PageToken.Decode(request.String("page_token")),
+            call.Readable?.Models);
         var page = await Registry(call).SearchRegisteredModelsAsync(query, call.Cancellation);
         return new { RegisteredModels = page.Items, page.NextPageToken };
     }

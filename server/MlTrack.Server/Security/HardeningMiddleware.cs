@@ -117,7 +117,7 @@ internal sealed class HardeningMiddleware(RequestDelegate next, ServerOptions se
     private static bool IsSameOrigin(string origin, HttpRequest request) =>
         string.Equals(origin.TrimEnd('/'), $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsWildcard(string host) => host is "0.0.0.0" or "::" or "[::]" or "*" or "+";
+    public static bool IsWildcard(string host) => host is "0.0.0.0" or "::" or "[::]" or "*" or "+";
 
     private static bool IsApi(PathString path) =>
         MlflowRoutes.Prefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));

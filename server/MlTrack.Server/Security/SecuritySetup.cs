@@ -23,6 +23,15 @@ internal static class SecuritySetup
     public static void UsePipeline(WebApplication app, ServerOptions options)
     {
         app.UseMiddleware<HardeningMiddleware>();
+        if (options.Hardening.AllowedHosts.Count == 0 && HardeningMiddleware.IsWildcard(options.Host))
+        {
+            // Reachable from the network, yet every request with the server's real name would get 403: say why now.
+            app.Logger.LogWarning(
+                "Listening on {Host}, but only requests addressed to localhost, 127.0.0.1 or ::1 are answered (DNS rebinding "
+                + "protection). Pass --allowed-hosts with the names clients use, e.g. --allowed-hosts mlflow.example.com,10.0.0.5.",
+                options.Host);
+        }
+
         if (!options.Auth.Enabled)
         {
             return;

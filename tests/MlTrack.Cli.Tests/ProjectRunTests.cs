@@ -42,6 +42,63 @@ public sealed class ProjectRunTests : CliTestBase
     }
 
     [Test]
+    public async Task A_project_in_a_git_repository_tags_the_run_with_its_commit_branch_and_origin()
+    {
+        var project = Project("""
+            name: versioned
+            entry_points:
+              main:
+                command: "true"
+            """);
+        Git(project, "init", "-q", "-b", "retrain");
+        Git(project, "add", ".");
+        Git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+        Git(project, "remote", "add", "origin", "https://example.com/team/models.git");
+        var experimentId = await NewExperimentAsync();
+
+        var result = await MltrackAsync("run", project, "--experiment-id", experimentId);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var run = (await Client.Runs.SearchAsync([experimentId])).Items.Single();
+        run.Data.Tag("mlflow.source.git.commit").Should().Be(Git(project, "rev-parse", "HEAD")).And.HaveLength(40);
+        run.Data.Tag("mlflow.source.git.branch").Should().Be("retrain");
+        run.Data.Tag("mlflow.source.git.repoURL").Should().Be("https://example.com/team/models.git");
+        run.Data.Tag("mlflow.gitRepoURL").Should().Be("https://example.com/team/models.git");
+    }
+
+    [Test]
+    public async Task A_project_outside_git_gets_no_git_tags()
+    {
+        var project = Project("""
+            name: plain
+            entry_points:
+              main:
+                command: "true"
+            """);
+        var experimentId = await NewExperimentAsync();
+
+        (await MltrackAsync("run", project, "--experiment-id", experimentId)).ExitCode.Should().Be(0);
+
+        var run = (await Client.Runs.SearchAsync([experimentId])).Items.Single();
+        run.Data.Tags.Select(t => t.Key).Should().NotContain(k => k.StartsWith("mlflow.source.git"));
+    }
+
+    private static string Git(string directory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, $"git {string.Join(' ', arguments)}");
+        return output.Trim();
+    }
+
+    [Test]
     public async Task The_entry_point_sees_the_run_experiment_and_server_in_its_environment()
     {
         var project = Project("""

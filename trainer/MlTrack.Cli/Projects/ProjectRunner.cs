@@ -55,6 +55,7 @@ internal sealed class ProjectRunner(CliContext context)
         {
             tags["mlflow.runName"] = request.RunName;
         }
+        (await GitSource.ReadAsync(directory, cancellationToken))?.AddTagsTo(tags);
         var run = await client.Runs.CreateAsync(
             experimentId, new CreateRunOptions { RunName = request.RunName, UserId = Environment.UserName, Tags = tags }, cancellationToken);
         var runId = run.Info.RunId;

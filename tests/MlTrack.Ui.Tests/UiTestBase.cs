@@ -9,7 +9,7 @@ public abstract class UiTestBase
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private IBrowserContext? _context;
+    private readonly List<IBrowserContext> _contexts = [];
     private readonly List<string> _offOrigin = [];
     private readonly List<string> _pageErrors = [];
 
@@ -22,7 +22,7 @@ public abstract class UiTestBase
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Server = await UiServer.StartAsync();
+        Server = await StartServerAsync();
         Seed = await SeedData.LogAsync(Server);
         (_playwright, _browser) = await Browser.LaunchAsync();
     }
@@ -42,21 +42,32 @@ public abstract class UiTestBase
         }
     }
 
+    /// <summary>The server a fixture runs against; fixtures override it to start one with other options (--auth).</summary>
+    private protected virtual Task<UiServer> StartServerAsync() => UiServer.StartAsync();
+
     [SetUp]
     public async Task OpenPageAsync()
     {
         _offOrigin.Clear();
         _pageErrors.Clear();
-        _context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        Page = await NewPageAsync();
+    }
+
+    /// <summary>A page in a browser context of its own (its own cookies and, given credentials, its own sign-in).</summary>
+    protected async Task<IPage> NewPageAsync(HttpCredentials? credentials = null)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
             AcceptDownloads = true,
+            HttpCredentials = credentials,
         });
-        _context.SetDefaultTimeout(15_000);
-        Page = await _context.NewPageAsync();
+        _contexts.Add(context);
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
         // Every asset comes from the server: a request to any other origin is a failure (the UI works offline).
-        Page.Request += (_, request) =>
+        page.Request += (_, request) =>
         {
             if (!request.Url.StartsWith(Server.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
                 && !request.Url.StartsWith("data:", StringComparison.Ordinal))
@@ -64,17 +75,20 @@ public abstract class UiTestBase
                 _offOrigin.Add(request.Url);
             }
         };
-        Page.PageError += (_, error) => _pageErrors.Add(error);
-        Page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        page.PageError += (_, error) => _pageErrors.Add(error);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        return page;
     }
 
     [TearDown]
     public async Task ClosePageAsync()
     {
-        if (_context is not null)
+        foreach (var context in _contexts)
         {
-            await _context.CloseAsync();
+            await context.CloseAsync();
         }
+
+        _contexts.Clear();
 
         _offOrigin.Should().BeEmpty("the UI must load nothing from outside the server");
         _pageErrors.Should().BeEmpty("the page must not throw");
@@ -87,6 +101,8 @@ public abstract class UiTestBase
     protected static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 
     protected Task ScreenshotAsync(string name) => Browser.ScreenshotAsync(Page, name);
+
+    protected static Task ScreenshotAsync(IPage page, string name) => Browser.ScreenshotAsync(page, name);
 
     protected static Regex Pattern(string regex) => new(regex, RegexOptions.None, TimeSpan.FromSeconds(1));
 

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlTrack.Server.Api;
 using MlTrack.Server.Errors;
 using MlTrack.Server.Storage;
 
 namespace MlTrack.Server.Auth;
 
 /// <summary>
-/// With --auth: every request but /health and the UI's static files must carry valid credentials (401 with a
-/// Basic challenge otherwise); every route then needs its rule from <see cref="RouteRules"/> (403 otherwise, and for
+/// With --auth: every request but /health must carry valid credentials (401 with a Basic challenge otherwise), the
+/// UI's page and files included, so that opening the UI brings up the browser's sign-in prompt (as MLflow's basic-auth
+/// app does for its pages); every route then needs its rule from <see cref="RouteRules"/> (403 otherwise, and for
 /// routes without a rule). Admins pass every rule. After a successful call the creator of an experiment or model gets
 /// MANAGE, and searches list only what the user may read (<see cref="ReadScopes"/>).
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
         var endpoint = context.GetEndpoint();
         var method = context.Request.Method;
         var rule = endpoint is null ? null : RouteRules.For(endpoint, method);
-        if (rule?.Kind == RuleKind.Public || (endpoint is null && IsStaticAsset(context.Request)))
+        if (rule?.Kind == RuleKind.Public)
         {
             await next(context);
             return;
@@ -42,6 +42,12 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
                 return;
             case AuthResult.Missing or AuthResult.Invalid:
                 context.Response.Headers.WWWAuthenticate = Challenge;
+                if (IsBrowserNavigation(context.Request))
+                {
+                    await WriteSignInPageAsync(context);
+                    return;
+                }
+
                 await WriteErrorAsync(context, 401, ErrorCode.UNAUTHENTICATED,
                     "You are not authenticated. Send HTTP basic credentials (MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD) "
                     + "or a bearer token (MLFLOW_TRACKING_TOKEN).");
@@ -145,12 +151,28 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthStore store, Auth
         new ReadScope(_default.CanRead,
             [.. store.ModelGrants(user.Id).Where(g => Permission.Parse(g.Permission).CanRead != _default.CanRead).Select(g => g.Name)]));
 
-    // The UI's files hold no data: GET/HEAD outside the API that matched no route (the static file middleware).
-    private static bool IsStaticAsset(HttpRequest request) =>
+    // A browser navigation gets a page for a person (shown when its sign-in prompt is cancelled or refused), not API JSON.
+    private static bool IsBrowserNavigation(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-        && !MlflowRoutes.Prefixes.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
-        && !request.Path.StartsWithSegments("/get-artifact", StringComparison.OrdinalIgnoreCase)
-        && !request.Path.StartsWithSegments("/model-versions", StringComparison.OrdinalIgnoreCase);
+        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
+    private const string SignInPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Sign in required - MlTrack</title></head>
+        <body style="font-family: system-ui, sans-serif; margin: 40px; color: #1d2430">
+        <h1>Sign in required</h1>
+        <p>This MlTrack server asks for a user name and password. Reload the page and enter them in the browser's
+        sign-in prompt. If you have no account or forgot your password, ask an administrator of this server.</p>
+        </body></html>
+        """;
+
+    private static async Task WriteSignInPageAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 401;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(SignInPage, context.RequestAborted);
+    }
 
     public static async Task WriteErrorAsync(HttpContext context, int status, ErrorCode code, string message)
     {

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using MlTrack.Server.Auth;
 using MlTrack.Server.Hosting;
 using MlTrack.Server.Tests.Support;
 
@@ -148,18 +149,43 @@ public sealed class AuthRoutesTests
     }
 
     [Test]
-    public async Task TheUisFilesNeedNoCredentialsButItsApiCallsDo()
+    public async Task TheUiItsFilesAndItsApiCallsNeedCredentials()
     {
-        // Static files are served by middleware and hold no data; whatever is not a file is a 404, not data.
-        var page = await _server.CallAsync(null, HttpMethod.Get, "/static/app.js");
-        page.Status.Should().NotBe(401);
-        var index = await _server.CallAsync(null, HttpMethod.Get, "/");
+        // Opening the UI must bring up the browser's sign-in prompt, so the page and its files ask too (as MLflow's
+        // pages do); once signed in, the browser sends the credentials with every request of the page.
+        foreach (var path in new[] { "/", "/index.html", "/js/app.js", "/app.css", "/no-such-file.js" })
+        {
+            var anonymous = await _server.CallAsync(null, HttpMethod.Get, path);
+            anonymous.Status.Should().Be(401, path);
+            anonymous.Challenge.Should().Be(AuthMiddleware.Challenge, path);
+            anonymous.ErrorCode.Should().Be("UNAUTHENTICATED", path);
+        }
+
+        var index = await _server.CallAsync(_admin, HttpMethod.Get, "/");
         index.Status.Should().Be(200);
         index.ContentType.Should().Be("text/html");
+        (await _server.CallAsync(_admin, HttpMethod.Get, "/js/app.js")).Status.Should().Be(200);
+        (await _server.CallAsync(_admin, HttpMethod.Get, "/no-such-file.js")).Status.Should().Be(404);
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/experiments/search?max_results=10")).Status.Should().Be(401);
         (await _server.CallAsync(null, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(401);
         (await _server.CallAsync(_admin, HttpMethod.Get, "/ajax-api/2.0/mlflow/no-such-route")).Status.Should().Be(404);
         (await _server.CallAsync(null, HttpMethod.Delete, "/api/2.0/mlflow/experiments/get")).Status.Should().Be(401);
         (await _server.CallAsync(_admin, HttpMethod.Delete, "/api/2.0/mlflow/experiments/get")).Status.Should().Be(405);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task ABrowserThatIsNotSignedInIsShownAPageNotJson(bool wrongPassword)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        request.Headers.Authorization = wrongPassword ? AuthServer.Basic(AuthServer.Admin, "wrong-password") : null;
+
+        using var response = await _server.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(401);
+        response.Headers.WwwAuthenticate.ToString().Should().Be(AuthMiddleware.Challenge);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("text/html");
+        body.Should().Contain("<h1>Sign in required</h1>").And.NotContain("error_code");
     }
 }

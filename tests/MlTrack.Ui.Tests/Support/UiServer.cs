@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using MlTrack.Server.Auth;
 using MlTrack.Server.Hosting;
 
 namespace MlTrack.Ui.Tests.Support;
@@ -28,7 +29,10 @@ internal sealed class UiServer : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<UiServer> StartAsync(string? directory = null)
+    /// <summary>
+    /// Starts the server; with <paramref name="auth"/> (--auth and its first admin) the JSON client calls as that admin.
+    /// </summary>
+    public static async Task<UiServer> StartAsync(string? directory = null, AuthOptions? auth = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "mltrack-ui-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -38,12 +42,22 @@ internal sealed class UiServer : IAsyncDisposable
             Port = 0,
             BackendStoreUri = $"sqlite:///{directory}/mlruns.db",
             ArtifactsDestination = Path.Combine(directory, "mlartifacts"),
+            Auth = auth ?? new AuthOptions(),
         };
         var app = MlTrackApp.Build(options, ["--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new UiServer(app, directory, new Uri(address));
+        var server = new UiServer(app, directory, new Uri(address));
+        if (auth is { Enabled: true, AdminUsername: { } admin, AdminPassword: { } password })
+        {
+            server.Client.DefaultRequestHeaders.Authorization = Basic(admin, password);
+        }
+
+        return server;
     }
+
+    public static AuthenticationHeaderValue Basic(string username, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
 
     /// <summary>POSTs JSON to /api/2.0/mlflow/{path} and returns the parsed answer (throws on a non-2xx).</summary>
     public async Task<JsonElement> PostAsync(string path, object body)

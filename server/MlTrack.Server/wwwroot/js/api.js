@@ -27,11 +27,17 @@ async function send(method, path, params, body) {
     init.body = JSON.stringify(body);
   }
   const response = await fetch(url, init);
+  if (!response.ok) throw await failure(response);
+  const text = await response.text();
+  try { return text ? JSON.parse(text) : {}; } catch { return { message: text }; }
+}
+
+/** The ApiError of a failed answer: MLflow's JSON error, or the status and text of anything else. */
+async function failure(response) {
   const text = await response.text();
   let json = {};
   try { json = text ? JSON.parse(text) : {}; } catch { json = { message: text }; }
-  if (!response.ok) throw new ApiError(response.status, json.error_code || 'HTTP_' + response.status, json.message || response.statusText);
-  return json;
+  return new ApiError(response.status, json.error_code || 'HTTP_' + response.status, json.message || response.statusText);
 }
 
 export const get = (path, params) => send('GET', path, params);
@@ -53,6 +59,11 @@ export const api = {
     get('metrics/get-history-bulk-interval', { run_ids: runIds, metric_key: key, max_results: maxResults }).then((r) => r.metrics || []),
   listArtifacts: (runId, path) => get('artifacts/list', { run_id: runId, path }).then((r) => r.files || []),
   artifactUrl: (runId, path) => 'get-artifact?' + new URLSearchParams({ path, run_uuid: runId }),
+  artifactText: async (runId, path) => {
+    const response = await fetch(api.artifactUrl(runId, path));
+    if (!response.ok) throw await failure(response);
+    return response.text();
+  },
   searchModels: (params) => get('registered-models/search', { max_results: 1000, ...params }),
   getModel: (name) => get('registered-models/get', { name }).then((r) => r.registered_model),
   searchVersions: (filter) => get('model-versions/search', { filter, max_results: 1000 }).then((r) => r.model_versions || []),

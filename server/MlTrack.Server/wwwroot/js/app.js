@@ -1,5 +1,5 @@
 // MlTrack's browser UI: hash routes (shareable links) rendered into <main> from the server's REST API.
-import { h, errorBox } from './util.js';
+import { h, errorPage } from './util.js';
 import { experimentsPage } from './pages/experiments.js';
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
@@ -50,7 +50,7 @@ async function render() {
       // A page renders into its own node; a newer navigation wins over a slower older one.
       await page(view, params, query, { isCurrent: () => my === generation });
     } catch (error) {
-      view.replaceChildren(errorBox(error));
+      view.replaceChildren(...errorPage(error));
     }
     if (my === generation && !view.isConnected) main.replaceChildren(view);
     return;

@@ -67,8 +67,24 @@ export function link(path, query) {
   return '#' + path + (text ? '?' + text : '');
 }
 
+// With --auth, refusals are about who is signed in, not about the request: say so in words rather than error codes.
+const REFUSALS = {
+  401: ['Not signed in', 'The server did not accept your user name and password. Reload the page to sign in again.'],
+  403: ['Permission denied', 'Your user may not see or change this. Ask an administrator, or a user with MANAGE permission on it, for access.'],
+};
+
 export function errorBox(error) {
+  const refusal = REFUSALS[error.status];
+  if (refusal) return h('div.error', { role: 'alert' }, h('strong', refusal[0] + ': '), refusal[1]);
   return h('div.error', { role: 'alert' }, h('strong', (error.code || 'Error') + ': '), error.message);
+}
+
+/** The nodes a page shows when it could not load: a refusal as a page of its own, anything else as the error. */
+export function errorPage(error) {
+  const refusal = REFUSALS[error.status];
+  if (!refusal) return [errorBox(error)];
+  return [h('h1', refusal[0]), h('div.error', { role: 'alert' }, refusal[1]),
+    h('p', h('a', { href: '#/experiments' }, 'Back to the experiments you may see'))];
 }
 
 export const tagValue = (run, key) => (run.data?.tags || []).find((t) => t.key === key)?.value;

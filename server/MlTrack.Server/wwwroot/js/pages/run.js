@@ -133,9 +133,7 @@ async function showPreview(preview, runId, file) {
     if (IMAGE.test(name)) {
       body = h('img', { src: url, alt: file.path });
     } else if (TEXT.test(file.path) && (file.file_size ?? 0) <= PREVIEW_LIMIT) {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-      const text = await response.text();
+      const text = await api.artifactText(runId, file.path);
       if (/\.json$/i.test(name)) {
         let pretty = text;
         try { pretty = JSON.stringify(JSON.parse(text), null, 2); } catch { /* shown as it is */ }

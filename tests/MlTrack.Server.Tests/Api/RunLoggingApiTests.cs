@@ -145,6 +145,22 @@ public sealed class RunLoggingApiTests : ServerTestBase
         RunsApiTests.Tags(run)["t"].Should().Be("x");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task OfPointsOfOneBatchEqualInStepTimestampAndValueTheFirstIsTheLatest(bool nanFirst)
+    {
+        var runId = await NewRunAsync();
+        // NaN is stored as 0 with a flag, so it ties with 0 at the same step and timestamp; 100 points make a big batch.
+        var tied = new object[] { "NaN", 0.0 };
+        var metrics = Enumerable.Range(0, 98).Select(i => new { key = "m", value = (object)(i * 0.001), timestamp = 1L, step = (long)i })
+            .Concat(new[] { tied[nanFirst ? 0 : 1], tied[nanFirst ? 1 : 0] }.Select(value => new { key = "m", value, timestamp = 2L, step = 200L }));
+
+        (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics })).EnsureOk();
+
+        var latest = LatestMetric(await GetRunAsync(runId), "m").GetProperty("value");
+        (latest.ValueKind == JsonValueKind.String && latest.GetString() == "NaN").Should().Be(nanFirst);
+    }
+
     [Test]
     public async Task NegativeZeroAndZeroAtOneTimestampAndStepAreOnePointInABigBatch()
     {

@@ -275,9 +275,11 @@ internal sealed partial class PostgresTrackingStore
         {
             var length = EncodeCopy(buffer, run, points);
             // Disposing the stream ends the COPY; PostgreSQL's verdict (a duplicate point, say) is thrown from there.
+            // The write is not cancelled halfway, which would leave the COPY cut short and throw from the disposal in
+            // place of the cancellation: it is one buffer, and a cancelled request is rolled back right after it.
             await using var copy = await connection.BeginRawBinaryCopyAsync(
                 "COPY metrics (run_id, key, timestamp, step, value, is_nan) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            await copy.WriteAsync(buffer.AsMemory(0, length), cancellationToken);
+            await copy.WriteAsync(buffer.AsMemory(0, length), CancellationToken.None);
         }
         finally
         {

@@ -110,6 +110,70 @@ public sealed class RunLoggingApiTests : ServerTestBase
     }
 
     [Test]
+    public async Task ABatchResentWithMorePointsStoresEachPointOnceAndARefusedOneStoresNothing()
+    {
+        var runId = await NewRunAsync();
+        object Points(int fromStep, int toStep) => Enumerable.Range(fromStep, toStep - fromStep).SelectMany(step => new[] { "a", "b" }
+            .Select(key => new { key, value = step * 0.5, timestamp = 1000L + step, step = (long)step }));
+        async Task<List<long>> StepsAsync(string key) => [.. (await Server.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key={key}"))
+            .Json.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("step").GetInt64())];
+
+        // Big batches (as a client's logger sends them), the second and third repeating stored points: a retry after a timeout.
+        (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics = Points(0, 50), @params = new[] { new { key = "p1", value = "1" } } })).EnsureOk();
+        var retried = new
+        {
+            run_id = runId,
+            metrics = Points(0, 100),
+            @params = new[] { new { key = "p1", value = "1" }, new { key = "p2", value = "2" } },
+            tags = new[] { new { key = "t", value = "x" } },
+        };
+        (await Server.PostAsync($"{Api}/log-batch", retried)).EnsureOk();
+        (await Server.PostAsync($"{Api}/log-batch", retried)).EnsureOk();
+        var refused = await Server.PostAsync($"{Api}/log-batch", new
+        {
+            run_id = runId,
+            metrics = Points(90, 150),
+            @params = new[] { new { key = "p2", value = "changed" } },
+        });
+
+        refused.Status.Should().Be(400);
+        (await StepsAsync("a")).Should().Equal(Enumerable.Range(0, 100).Select(i => (long)i));
+        (await StepsAsync("b")).Should().Equal(Enumerable.Range(0, 100).Select(i => (long)i));
+        var run = await GetRunAsync(runId);
+        LatestMetric(run, "a").GetProperty("step").GetInt64().Should().Be(99);
+        run.GetProperty("data").GetProperty("params").EnumerateArray().Select(p => p.GetProperty("value").GetString()).Should().Equal("1", "2");
+        RunsApiTests.Tags(run)["t"].Should().Be("x");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task OfPointsOfOneBatchEqualInStepTimestampAndValueTheFirstIsTheLatest(bool nanFirst)
+    {
+        var runId = await NewRunAsync();
+        // NaN is stored as 0 with a flag, so it ties with 0 at the same step and timestamp; 100 points make a big batch.
+        var tied = new object[] { "NaN", 0.0 };
+        var metrics = Enumerable.Range(0, 98).Select(i => new { key = "m", value = (object)(i * 0.001), timestamp = 1L, step = (long)i })
+            .Concat(new[] { tied[nanFirst ? 0 : 1], tied[nanFirst ? 1 : 0] }.Select(value => new { key = "m", value, timestamp = 2L, step = 200L }));
+
+        (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics })).EnsureOk();
+
+        var latest = LatestMetric(await GetRunAsync(runId), "m").GetProperty("value");
+        (latest.ValueKind == JsonValueKind.String && latest.GetString() == "NaN").Should().Be(nanFirst);
+    }
+
+    [Test]
+    public async Task NegativeZeroAndZeroAtOneTimestampAndStepAreOnePointInABigBatch()
+    {
+        var runId = await NewRunAsync();
+        var metrics = Enumerable.Range(0, 200).Select(i => new { key = "z", value = i == 0 ? -0.0 : 0.0, timestamp = 5L, step = (long)(i % 100) });
+
+        (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics })).EnsureOk();
+
+        var history = await Server.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=z");
+        history.Json.GetProperty("metrics").GetArrayLength().Should().Be(100);
+    }
+
+    [Test]
     public async Task NumericStringsAndUnknownFieldsAreAccepted()
     {
         var runId = await NewRunAsync();

@@ -98,9 +98,10 @@ internal sealed partial class PostgresTrackingStore
     }
 
     /// <summary>
-    /// Every point in one multi-row insert from arrays (exact duplicates ignored), then one upsert of latest_metrics
-    /// that keeps, per key, the point with the greatest (step, timestamp, value). Rows go in key order, so that two
-    /// batches of one run lock alike rather than deadlock.
+    /// Every point in one multi-row insert from arrays (exact duplicates ignored), then one upsert of metric_steps
+    /// (which steps each key has, <see cref="StepBlock"/>) and one of latest_metrics that keeps, per key, the point
+    /// with the greatest (step, timestamp, value). Rows go in key order, so that two batches of one run lock alike
+    /// rather than deadlock.
     /// </summary>
     private static async Task LogMetricsAsync(NpgsqlConnection connection, long run, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken)
     {
@@ -116,6 +117,7 @@ internal sealed partial class PostgresTrackingStore
             ON CONFLICT DO NOTHING
             """, run, sorted, cancellationToken);
 
+        await UpsertStepsAsync(connection, run, sorted, cancellationToken);
         var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
         foreach (var metric in sorted)
         {
@@ -131,6 +133,42 @@ internal sealed partial class PostgresTrackingStore
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
             WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
             """, run, [.. latest.Values.OrderBy(m => m.Key, StringComparer.Ordinal)], cancellationToken);
+    }
+
+    /// <summary>A batch of consecutive steps touches a few blocks per key: a few rows per thousand points.</summary>
+    private static async Task UpsertStepsAsync(NpgsqlConnection connection, long run, List<Metric> sorted, CancellationToken cancellationToken)
+    {
+        // Points are sorted by key, so the blocks go in (key, block) order too.
+        var indices = Enumerable.Range(0, sorted.Count).ToArray();
+        var blocks = new List<(string Key, StepBlock Block)>();
+        var summary = new List<StepBlock>();
+        for (var first = 0; first < sorted.Count;)
+        {
+            var end = first;
+            while (end < sorted.Count && string.Equals(sorted[end].Key, sorted[first].Key, StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            summary.Clear();
+            StepBlock.Summarize(sorted, indices.AsSpan(first, end - first), summary);
+            blocks.AddRange(summary.Select(block => (sorted[first].Key, block)));
+            first = end;
+        }
+
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO metric_steps (run_id, key, block, bits, min_time, max_time)
+            SELECT @run, * FROM unnest(@keys, @blocks, @bits, @mins, @maxs)
+            ON CONFLICT (run_id, key, block) DO UPDATE SET bits = metric_steps.bits | excluded.bits,
+                min_time = least(metric_steps.min_time, excluded.min_time), max_time = greatest(metric_steps.max_time, excluded.max_time)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("run", NpgsqlDbType.Bigint) { TypedValue = run });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. blocks.Select(b => b.Key)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("blocks", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.Block)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("bits", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => (long)b.Block.Bits)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("mins", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MinTime)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("maxs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MaxTime)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // Typed array parameters, bound directly: the ingest path skips Dapper's reflection.

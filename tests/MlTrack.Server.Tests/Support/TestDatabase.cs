@@ -19,10 +19,11 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     private readonly string? _name;
 
-    private TestDatabase(string backendStoreUri, string? name)
+    private TestDatabase(string backendStoreUri, string? name, string? connectionString = null)
     {
         BackendStoreUri = backendStoreUri;
         _name = name;
+        ConnectionString = connectionString;
     }
 
     /// <summary>The configured server's connection string, on its maintenance database (postgres) unless one is named.</summary>
@@ -46,6 +47,9 @@ internal sealed class TestDatabase : IAsyncDisposable
     /// <summary>The --backend-store-uri of the new database.</summary>
     public string BackendStoreUri { get; }
 
+    /// <summary>The new PostgreSQL database's Npgsql connection string (null for SQLite), for tests that write it directly.</summary>
+    public string? ConnectionString { get; }
+
     /// <summary>A new, empty database: a SQLite file in <paramref name="directory"/>, or a PostgreSQL database when configured.</summary>
     public static async Task<TestDatabase> CreateAsync(string directory)
     {
@@ -65,7 +69,8 @@ internal sealed class TestDatabase : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(server);
         var user = Uri.EscapeDataString(builder.Username ?? "postgres");
         var password = builder.Password is { } p ? ":" + Uri.EscapeDataString(p) : "";
-        return new TestDatabase($"postgresql://{user}{password}@{builder.Host}:{builder.Port}/{name}", name);
+        return new TestDatabase($"postgresql://{user}{password}@{builder.Host}:{builder.Port}/{name}", name,
+            new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
     }
 
     public async ValueTask DisposeAsync()

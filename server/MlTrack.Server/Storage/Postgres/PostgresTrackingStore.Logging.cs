@@ -147,8 +147,9 @@ internal sealed partial class PostgresTrackingStore
     /// <summary>
     /// The batch's points in primary-key order without exact duplicates, by binary COPY (<paramref name="copy"/>, when
     /// there are enough of them; a point already stored fails it) or by one insert from arrays that skips stored
-    /// points; then one upsert of latest_metrics that keeps, per key, the point with the greatest (step, timestamp,
-    /// value). Rows go in key order, so that two batches of one run lock alike rather than deadlock.
+    /// points; then one upsert of metric_steps (which steps each key has, <see cref="StepBlock"/>) and one of
+    /// latest_metrics that keeps, per key, the point with the greatest (step, timestamp, value). Rows go in key order,
+    /// so that two batches of one run lock alike rather than deadlock.
     /// </summary>
     private static async Task LogMetricsAsync(
         NpgsqlConnection connection, long run, IReadOnlyList<Metric> metrics, bool copy, CancellationToken cancellationToken)
@@ -169,8 +170,46 @@ internal sealed partial class PostgresTrackingStore
             batch.BatchCommands.Add(PointsCommand(InsertPointsSql, run, points));
         }
 
+        batch.BatchCommands.Add(StepsCommand(run, metrics, points));
         batch.BatchCommands.Add(PointsCommand(UpsertLatestSql, run, latest));
         await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A batch of consecutive steps touches a few blocks per key: a few rows per thousand points.</summary>
+    private static NpgsqlBatchCommand StepsCommand(long run, IReadOnlyList<Metric> metrics, List<StoredPoint> points)
+    {
+        // The points are in key order, so the blocks go in (key, block) order too.
+        var indices = points.Select(p => p.Index).ToArray();
+        var blocks = new List<(string Key, StepBlock Block)>();
+        var summary = new List<StepBlock>();
+        for (var first = 0; first < points.Count;)
+        {
+            var end = first;
+            while (end < points.Count && string.Equals(points[end].Key, points[first].Key, StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            summary.Clear();
+            StepBlock.Summarize(metrics, indices.AsSpan(first, end - first), summary);
+            blocks.AddRange(summary.Select(block => (points[first].Key, block)));
+            first = end;
+        }
+
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO metric_steps (run_id, key, block, bits, min_time, max_time)
+            SELECT $1, * FROM unnest($2, $3, $4, $5, $6)
+            ON CONFLICT (run_id, key, block) DO UPDATE SET bits = metric_steps.bits | excluded.bits,
+                min_time = least(metric_steps.min_time, excluded.min_time), max_time = greatest(metric_steps.max_time, excluded.max_time)
+            """);
+        var bigints = NpgsqlDbType.Array | NpgsqlDbType.Bigint;
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = run });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. blocks.Select(b => b.Key)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = bigints, TypedValue = [.. blocks.Select(b => b.Block.Block)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = bigints, TypedValue = [.. blocks.Select(b => (long)b.Block.Bits)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = bigints, TypedValue = [.. blocks.Select(b => b.Block.MinTime)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = bigints, TypedValue = [.. blocks.Select(b => b.Block.MaxTime)] });
+        return command;
     }
 
     /// <summary>A point as stored (NaN as 0 with is_nan, infinities clamped), with its place in the batch.</summary>
@@ -316,6 +355,42 @@ internal sealed partial class PostgresTrackingStore
         BinaryPrimitives.WriteInt32BigEndian(buffer[at..], sizeof(long));
         BinaryPrimitives.WriteInt64BigEndian(buffer[(at + sizeof(int))..], value);
         return at + sizeof(int) + sizeof(long);
+    }
+
+    /// <summary>A batch of consecutive steps touches a few blocks per key: a few rows per thousand points.</summary>
+    private static async Task UpsertStepsAsync(NpgsqlConnection connection, long run, List<Metric> sorted, CancellationToken cancellationToken)
+    {
+        // Points are sorted by key, so the blocks go in (key, block) order too.
+        var indices = Enumerable.Range(0, sorted.Count).ToArray();
+        var blocks = new List<(string Key, StepBlock Block)>();
+        var summary = new List<StepBlock>();
+        for (var first = 0; first < sorted.Count;)
+        {
+            var end = first;
+            while (end < sorted.Count && string.Equals(sorted[end].Key, sorted[first].Key, StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            summary.Clear();
+            StepBlock.Summarize(sorted, indices.AsSpan(first, end - first), summary);
+            blocks.AddRange(summary.Select(block => (sorted[first].Key, block)));
+            first = end;
+        }
+
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO metric_steps (run_id, key, block, bits, min_time, max_time)
+            SELECT @run, * FROM unnest(@keys, @blocks, @bits, @mins, @maxs)
+            ON CONFLICT (run_id, key, block) DO UPDATE SET bits = metric_steps.bits | excluded.bits,
+                min_time = least(metric_steps.min_time, excluded.min_time), max_time = greatest(metric_steps.max_time, excluded.max_time)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("run", NpgsqlDbType.Bigint) { TypedValue = run });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. blocks.Select(b => b.Key)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("blocks", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.Block)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("bits", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => (long)b.Block.Bits)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("mins", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MinTime)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("maxs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MaxTime)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // Typed array parameters, bound directly: the ingest path skips Dapper's reflection.

@@ -7,16 +7,23 @@ namespace MlTrack.Server.Storage.Sqlite;
 
 /// <summary>
 /// The ingest hot path, on the writer connection: every point goes into metrics (exact duplicates ignored) under its
-/// interned key id, and latest_metrics keeps the point with the greatest (step, timestamp, value). Statements are
+/// interned key id, metric_steps records its step (<see cref="StepBlock"/>), and latest_metrics keeps the point with
+/// the greatest (step, timestamp, value). Statements are
 /// prepared once and driven through SQLite's C API (<see cref="SqliteRaw"/>, <see cref="SqliteNative"/>).
 /// </summary>
 internal sealed class MetricWriter : IDisposable
 {
     /// <summary>Rows per insert statement, largest first: a batch of 1,000 points takes 7 + 6 + 8 steps rather than 1,000.</summary>
     private static readonly int[] InsertSizes = [128, 16, 1];
+
+    /// <summary>Rows per metric_steps upsert statement, largest first: a batch touches a few blocks of each of its keys.</summary>
+    private static readonly int[] StepSizes = [16, 4, 1];
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt[] _inserts;
     private readonly sqlite3_stmt _latest;
+    private readonly sqlite3_stmt[] _steps;
+    private readonly List<StepBlock> _blocks = [];
+    private readonly List<long> _blockKeys = [];
     private readonly sqlite3_stmt _findKey;
     private readonly sqlite3_stmt _addKey;
 
@@ -31,6 +38,11 @@ internal sealed class MetricWriter : IDisposable
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
             WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
             """);
+        _steps = [.. StepSizes.Select(rows => SqliteRaw.Prepare(connection,
+            "INSERT INTO metric_steps (run_id, key_id, block, bits, min_time, max_time) VALUES "
+            + string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?)", rows))
+            + " ON CONFLICT (run_id, key_id, block) DO UPDATE SET"
+            + " bits = bits | excluded.bits, min_time = min(min_time, excluded.min_time), max_time = max(max_time, excluded.max_time)"))];
         _findKey = SqliteRaw.Prepare(connection, "SELECT id FROM metric_keys WHERE key = ?1");
         _addKey = SqliteRaw.Prepare(connection, "INSERT INTO metric_keys (key) VALUES (?1)");
     }
@@ -103,6 +115,33 @@ internal sealed class MetricWriter : IDisposable
             }
         }
 
+        // Which steps each key now has (metric_steps, 64 to a row), merged as the points are: in multi-row statements.
+        _blocks.Clear();
+        _blockKeys.Clear();
+        var first = 0;
+        foreach (var slot in slots)
+        {
+            StepBlock.Summarize(metrics, order.AsSpan(first, slot.Count), _blocks);
+            _blockKeys.AddRange(Enumerable.Repeat(slot.Id, _blocks.Count - _blockKeys.Count));
+            first += slot.Count;
+        }
+
+        done = 0;
+        for (var size = 0; size < StepSizes.Length; size++)
+        {
+            var rows = StepSizes[size];
+            var statement = _steps[size].DangerousGetHandle();
+            for (; done + rows <= _blocks.Count; done += rows)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    BindBlock(statement, r * 6, run, _blockKeys[done + r], _blocks[done + r]);
+                }
+
+                Run(statement);
+            }
+        }
+
         foreach (var slot in slots)
         {
             UpsertLatest(run, slot.Latest);
@@ -114,6 +153,11 @@ internal sealed class MetricWriter : IDisposable
         foreach (var insert in _inserts)
         {
             insert.Dispose();
+        }
+
+        foreach (var steps in _steps)
+        {
+            steps.Dispose();
         }
 
         _latest.Dispose();
@@ -186,6 +230,16 @@ internal sealed class MetricWriter : IDisposable
         {
             sqlite3_reset(_latest);
         }
+    }
+
+    private static void BindBlock(IntPtr statement, int offset, long run, long keyId, StepBlock block)
+    {
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 1, run);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 2, keyId);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 3, block.Block);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 4, (long)block.Bits);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 5, block.MinTime);
+        _ = SqliteNative.sqlite3_bind_int64(statement, offset + 6, block.MaxTime);
     }
 
     private sealed class KeySlot(long id, Metric latest)

@@ -113,8 +113,9 @@ internal sealed partial class PostgresTrackingStore
                 foreach (var tag in input.Tags)
                 {
                     await connection.ExecuteAsync(
-                        "INSERT INTO input_tags (dataset_id, run_id, key, value) VALUES (@datasetId, @key, @Key, @Value) ON CONFLICT DO NOTHING",
-                        new { datasetId, key, tag.Key, tag.Value });
+                        // The run's key and the tag's key need names that differ beyond case, which Npgsql ignores.
+                        "INSERT INTO input_tags (dataset_id, run_id, key, value) VALUES (@datasetId, @runKey, @tagKey, @tagValue) ON CONFLICT DO NOTHING",
+                        new { datasetId, runKey = key, tagKey = tag.Key, tagValue = tag.Value });
                 }
             }
         }, cancellationToken);

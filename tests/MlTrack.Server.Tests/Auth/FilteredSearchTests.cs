@@ -57,23 +57,12 @@ public sealed class FilteredSearchTests(string defaultPermission)
         pages.SelectMany(p => p).Should().Equal(ReadableNames().Reverse());
     }
 
-    [Test]
-    public async Task RegisteredModelPagesAreFullAndListEachReadableModelOnce()
+    [TestCase("registered-models/search", "registered_models")]
+    [TestCase("model-versions/search", "model_versions")]
+    public async Task RegistryPagesAreFullAndListEachReadableModelOnce(string route, string list)
     {
-        var pages = await PagesAsync(token => Call(_user, HttpMethod.Get,
-            $"registered-models/search?max_results=3&filter={Uri.EscapeDataString($"name LIKE '{_prefix}%'")}&page_token={token}"),
-            "registered_models", "name");
-
-        pages.Select(p => p.Count).Should().Equal(3, 1);
-        pages.SelectMany(p => p).Should().Equal(ReadableNames());
-    }
-
-    [Test]
-    public async Task ModelVersionPagesAreFullAndListEachReadableModelsVersionOnce()
-    {
-        var pages = await PagesAsync(token => Call(_user, HttpMethod.Get,
-            $"model-versions/search?max_results=3&filter={Uri.EscapeDataString($"name LIKE '{_prefix}%'")}&page_token={token}"),
-            "model_versions", "name");
+        var filter = Uri.EscapeDataString($"name LIKE '{_prefix}%'");
+        var pages = await PagesAsync(token => Call(_user, HttpMethod.Get, $"{route}?max_results=3&filter={filter}&page_token={token}"), list, "name");
 
         pages.Select(p => p.Count).Should().Equal(3, 1);
         pages.SelectMany(p => p).Should().BeEquivalentTo(ReadableNames());

@@ -358,42 +358,6 @@ internal sealed partial class PostgresTrackingStore
         return at + sizeof(int) + sizeof(long);
     }
 
-    /// <summary>A batch of consecutive steps touches a few blocks per key: a few rows per thousand points.</summary>
-    private static async Task UpsertStepsAsync(NpgsqlConnection connection, long run, List<Metric> sorted, CancellationToken cancellationToken)
-    {
-        // Points are sorted by key, so the blocks go in (key, block) order too.
-        var indices = Enumerable.Range(0, sorted.Count).ToArray();
-        var blocks = new List<(string Key, StepBlock Block)>();
-        var summary = new List<StepBlock>();
-        for (var first = 0; first < sorted.Count;)
-        {
-            var end = first;
-            while (end < sorted.Count && string.Equals(sorted[end].Key, sorted[first].Key, StringComparison.Ordinal))
-            {
-                end++;
-            }
-
-            summary.Clear();
-            StepBlock.Summarize(sorted, indices.AsSpan(first, end - first), summary);
-            blocks.AddRange(summary.Select(block => (sorted[first].Key, block)));
-            first = end;
-        }
-
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO metric_steps (run_id, key, block, bits, min_time, max_time)
-            SELECT @run, * FROM unnest(@keys, @blocks, @bits, @mins, @maxs)
-            ON CONFLICT (run_id, key, block) DO UPDATE SET bits = metric_steps.bits | excluded.bits,
-                min_time = least(metric_steps.min_time, excluded.min_time), max_time = greatest(metric_steps.max_time, excluded.max_time)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<long>("run", NpgsqlDbType.Bigint) { TypedValue = run });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. blocks.Select(b => b.Key)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("blocks", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.Block)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("bits", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => (long)b.Block.Bits)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("mins", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MinTime)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("maxs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. blocks.Select(b => b.Block.MaxTime)] });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     // Typed array parameters, bound directly: the ingest path skips Dapper's reflection.
     private static NpgsqlBatchCommand PointsCommand(string sql, long run, List<StoredPoint> points) => new(sql)
     {

@@ -103,18 +103,38 @@ internal sealed partial class PostgresTrackingStore
             return [];
         }
 
-        var points = await connection.QueryAsync<(long Timestamp, long Step, double Value, int IsNan)>(new CommandDefinition(
+        // One index range scan per time range (OFFSET 0 keeps PostgreSQL from flattening the lateral subquery into a
+        // scan of the whole series); the step bounds leave mostly the sampled steps' points to send.
+        await using var command = new NpgsqlCommand(
             """
-            SELECT m.timestamp, m.step, m.value, m.is_nan FROM unnest(@froms, @tos) AS w(t0, t1)
+            SELECT m.timestamp, m.step, m.value, m.is_nan FROM unnest(@froms, @tos, @firsts, @lasts) AS w(t0, t1, s0, s1)
             CROSS JOIN LATERAL (
-                SELECT timestamp, step, value, is_nan FROM metrics WHERE run_id = @id AND key = @key AND timestamp BETWEEN w.t0 AND w.t1
+                SELECT timestamp, step, value, is_nan FROM metrics
+                WHERE run_id = @id AND key = @key AND timestamp BETWEEN w.t0 AND w.t1 AND step BETWEEN w.s0 AND w.s1
+                OFFSET 0
             ) m
-            WHERE m.step = ANY(@steps)
-            ORDER BY m.step, m.timestamp, m.value LIMIT @limit
-            """,
-            new { froms = ranges.Select(r => r.From).ToArray(), tos = ranges.Select(r => r.To).ToArray(), id, key, steps = wanted.ToArray(), limit = MaxBulkPointsPerRun },
-            transaction, cancellationToken: cancellationToken));
-        return [.. points.Select(p => new MetricWithRunId(key, p.IsNan != 0 ? double.NaN : p.Value, p.Timestamp, p.Step, runId))];
+            """, connection, transaction);
+        command.Parameters.AddWithValue("froms", ranges.Select(r => r.From).ToArray());
+        command.Parameters.AddWithValue("tos", ranges.Select(r => r.To).ToArray());
+        command.Parameters.AddWithValue("firsts", ranges.Select(r => r.FirstStep).ToArray());
+        command.Parameters.AddWithValue("lasts", ranges.Select(r => r.LastStep).ToArray());
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("key", key);
+        // Streamed and cut as it comes: memory stays bounded whatever the ranges hold.
+        var points = new FirstPoints(MaxBulkPointsPerRun);
+        await using (var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (timestamp, step, value, isNan) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt32(3) != 0);
+                if (wanted.Contains(step))
+                {
+                    points.Add(step, timestamp, value, isNan);
+                }
+            }
+        }
+
+        return [.. points.ToList().Select(p => new MetricWithRunId(key, p.Value, p.Timestamp, p.Step, runId))];
     }
 
     /// <summary>

@@ -36,6 +36,12 @@ internal abstract class FilterSql
         _ => throw MlflowException.InvalidParameter($"Invalid comparison {op} for value {value}"),
     };
 
+    /// <summary>
+    /// <c>column op value</c> for the value column of params and tags, whose index may hold only a prefix of the
+    /// value (PostgreSQL's b-tree can't hold MLflow's longest values).
+    /// </summary>
+    public virtual string CompareValue(string column, ComparisonOperator op, FilterValue value) => Compare(column, op, value);
+
     /// <summary><c>column IN (values)</c>, the values bound as one parameter.</summary>
     public abstract string InList<T>(string column, IReadOnlyList<T> values);
 

@@ -18,22 +18,44 @@ internal static class RunLoader
             return [];
         }
 
-        var parameters = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
-            $"SELECT run_id, key, value FROM params WHERE {inRuns("run_id")} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
-            .ToLookup(p => p.RunId, p => new KeyValue(p.Key, p.Value));
-        var tags = (await connection.QueryAsync<(long RunId, string Key, string Value)>(new CommandDefinition(
-            $"SELECT run_id, key, value FROM tags WHERE {inRuns("run_id")} ORDER BY run_id, key", ids, cancellationToken: cancellationToken)))
-            .ToLookup(t => t.RunId, t => new KeyValue(t.Key, t.Value));
-        var metrics = (await connection.QueryAsync<(long RunId, string Key, double Value, long Timestamp, long Step, bool IsNan)>(new CommandDefinition(
-            $"SELECT run_id, key, value, timestamp, step, is_nan <> 0 FROM latest_metrics WHERE {inRuns("run_id")} ORDER BY run_id, key", ids,
-            cancellationToken: cancellationToken)))
-            .ToLookup(m => m.RunId, m => new Metric(m.Key, m.IsNan ? double.NaN : m.Value, m.Timestamp, m.Step));
+        var parameters = await ReadByRunAsync(connection, $"SELECT run_id, key, value FROM params WHERE {inRuns("run_id")} ORDER BY run_id, key",
+            ids, static r => new KeyValue(r.GetString(1), r.GetString(2)), cancellationToken);
+        var tags = await ReadByRunAsync(connection, $"SELECT run_id, key, value FROM tags WHERE {inRuns("run_id")} ORDER BY run_id, key",
+            ids, static r => new KeyValue(r.GetString(1), r.GetString(2)), cancellationToken);
+        var metrics = await ReadByRunAsync(connection,
+            $"SELECT run_id, key, value, timestamp, step, is_nan FROM latest_metrics WHERE {inRuns("run_id")} ORDER BY run_id, key", ids,
+            static r => new Metric(r.GetString(1), r.GetInt32(5) != 0 ? double.NaN : r.GetDouble(2), r.GetInt64(3), r.GetInt64(4)),
+            cancellationToken);
         var inputs = await LoadInputsAsync(connection, inRuns, ids, cancellationToken);
 
         return [.. rows.Select(r => new Run(
             r.ToInfo(),
-            new RunData([.. metrics[r.Id]], [.. parameters[r.Id]], [.. tags[r.Id]]),
+            new RunData(metrics.GetValueOrDefault(r.Id, []), parameters.GetValueOrDefault(r.Id, []), tags.GetValueOrDefault(r.Id, [])),
             new RunInputs([.. inputs[r.Id]])))];
+    }
+
+    // Rows whose first column is the run id, grouped by run in their order. Read column by column rather than
+    // through Dapper, which boxes every value: tens of thousands of rows on a page of 1,000 runs.
+    private static async Task<Dictionary<long, List<T>>> ReadByRunAsync<T>(
+        DbConnection connection, string sql, object ids, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var byRun = new Dictionary<long, List<T>>();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, ids, cancellationToken: cancellationToken));
+        List<T>? current = null;
+        var currentRun = 0L;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var run = reader.GetInt64(0);
+            if (current is null || run != currentRun)
+            {
+                current = byRun.TryGetValue(run, out var existing) ? existing : byRun[run] = [];
+                currentRun = run;
+            }
+
+            current.Add(read(reader));
+        }
+
+        return byRun;
     }
 
     private static async Task<ILookup<long, DatasetInput>> LoadInputsAsync(

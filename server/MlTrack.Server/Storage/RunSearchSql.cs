@@ -184,9 +184,9 @@ internal static class RunSearchSql
         EntityType.Metric =>
             ("run_id", $"FROM latest_metrics WHERE key = {sql.Bind(clause.Key)} AND is_nan = 0 AND {sql.Compare("value", clause.Operator, clause.Value)}"),
         EntityType.Param =>
-            ("run_id", $"FROM params WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)}"),
+            ("run_id", $"FROM params WHERE key = {sql.Bind(clause.Key)} AND {sql.CompareValue("value", clause.Operator, clause.Value)}"),
         EntityType.Tag =>
-            ("run_id", $"FROM tags WHERE key = {sql.Bind(clause.Key)} AND {sql.Compare("value", clause.Operator, clause.Value)}"),
+            ("run_id", $"FROM tags WHERE key = {sql.Bind(clause.Key)} AND {sql.CompareValue("value", clause.Operator, clause.Value)}"),
         EntityType.Dataset when clause.Key == "context" =>
             ("run_id", $"FROM input_tags WHERE key = 'mlflow.data.context' AND {sql.Compare("value", clause.Operator, clause.Value)}"),
         _ => ("i.run_id", $"FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE "

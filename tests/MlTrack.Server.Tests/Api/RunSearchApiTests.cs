@@ -205,6 +205,35 @@ public sealed class RunSearchApiTests : ServerTestBase
         withoutInputs.Json.GetProperty("runs")[0].GetProperty("inputs").GetRawText().Should().Be("{}");
     }
 
+    // PostgreSQL indexes the first 512 characters of a value: values that share them must still be told apart.
+    [TestCase("params.v = '{0}'", "p511")]
+    [TestCase("params.v = '{1}'", "p512")]
+    [TestCase("params.v = '{2}'", "p513")]
+    [TestCase("params.v != '{1}'", "pé,p513,p511")]
+    [TestCase("tags.v = '{1}'", "p512")]
+    [TestCase("tags.v = '{3}'", "pé")]
+    [TestCase("tags.v LIKE '{0}%'", "p513,p512,p511")]
+    public async Task LongValuesSharingAPrefixAreComparedWhole(string template, string expected)
+    {
+        var experiment = await Server.CreateExperimentAsync("long-values");
+        string[] values = [new('a', 511), new('a', 512), new string('a', 512) + "b", new('é', 600)];
+        string[] names = ["p511", "p512", "p513", "pé"];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var run = await Server.CreateRunAsync(experiment, 1000 + i, names[i]);
+            (await Server.PostAsync("/api/2.0/mlflow/runs/log-batch", new
+            {
+                run_id = run,
+                @params = new[] { new { key = "v", value = values[i] } },
+                tags = new[] { new { key = "v", value = values[i] } },
+            })).EnsureOk();
+        }
+
+        var filter = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, values.Cast<object>().ToArray());
+
+        (await Names(new { experiment_ids = new[] { experiment }, filter })).Should().Equal(expected.Split(','));
+    }
+
     [TestCase("metrics.rmse < 0.8 OR params.alpha = '0.5'", "OR")]
     [TestCase("metrics.rmse < 'abc'", "abc")]
     [TestCase("params.alpha = 0.5", "0.5")]

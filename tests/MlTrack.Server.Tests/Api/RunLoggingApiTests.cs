@@ -262,6 +262,32 @@ public sealed class RunLoggingApiTests : ServerTestBase
     }
 
     [Test]
+    public async Task UnicodeKeysAndValuesComeBackExactlyFromGetAndSearch()
+    {
+        var runId = await NewRunAsync();
+        const string key = "größe_日本";
+        const string value = "naïve – 値 😀 \"quoted\" <b>";
+        (await Server.PostAsync($"{Api}/log-batch", new
+        {
+            run_id = runId,
+            metrics = new[] { new { key, value = 1.5, timestamp = 1L, step = 0L } },
+            @params = new[] { new { key, value } },
+            tags = new[] { new { key, value } },
+        })).EnsureOk();
+        var experimentId = (await GetRunAsync(runId)).GetProperty("info").GetProperty("experiment_id").GetString();
+        var search = await Server.PostAsync($"{Api}/search", new { experiment_ids = new[] { experimentId }, filter = $"params.`{key}` = '{value}'" });
+
+        foreach (var run in new[] { await GetRunAsync(runId), search.Json.GetProperty("runs").EnumerateArray().Single() })
+        {
+            var data = run.GetProperty("data");
+            data.GetProperty("params")[0].GetProperty("key").GetString().Should().Be(key);
+            data.GetProperty("params")[0].GetProperty("value").GetString().Should().Be(value);
+            RunsApiTests.Tags(run)[key].Should().Be(value);
+            LatestMetric(run, key).GetProperty("value").GetDouble().Should().Be(1.5);
+        }
+    }
+
+    [Test]
     public async Task LogBatchStoresParamsMetricsAndTagsTogether()
     {
         var runId = await NewRunAsync();

@@ -102,5 +102,5 @@ internal sealed partial class PostgresTrackingStore
 
     /// <summary>Loads params, tags, latest metrics and inputs of the given runs with one query per table.</summary>
     private static Task<IReadOnlyList<Run>> LoadRunsAsync(NpgsqlConnection connection, List<RunRow> rows, CancellationToken cancellationToken) =>
-        RunLoader.LoadAsync(connection, rows, column => $"{column} = ANY(@ids)", new { ids = rows.Select(r => r.Id).ToArray() }, cancellationToken);
+        RunLoader.LoadAsync(new PostgresRunPageRows(connection, [.. rows.Select(r => r.Id)]), rows, cancellationToken);
 }

@@ -124,4 +124,14 @@ internal static class SqliteNative
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     [SuppressGCTransition]
     internal static extern double sqlite3_column_double(IntPtr statement, int column);
+
+    [DllImport(Library, ExactSpelling = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [SuppressGCTransition]
+    internal static extern IntPtr sqlite3_column_text(IntPtr statement, int column);
+
+    [DllImport(Library, ExactSpelling = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [SuppressGCTransition]
+    internal static extern int sqlite3_column_bytes(IntPtr statement, int column);
 }

@@ -85,7 +85,5 @@ internal sealed partial class SqliteTrackingStore
 
     /// <summary>Loads params, tags, latest metrics and inputs of the given runs with one query per table.</summary>
     private static Task<IReadOnlyList<Run>> LoadRunsAsync(SqliteConnection connection, List<RunRow> rows, CancellationToken cancellationToken) =>
-        RunLoader.LoadAsync(
-            connection, rows, column => $"{column} IN (SELECT value FROM json_each(@ids))",
-            new { ids = System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Id)) }, cancellationToken);
+        RunLoader.LoadAsync(new SqliteRunPageRows(connection, rows.Select(r => r.Id)), rows, cancellationToken);
 }

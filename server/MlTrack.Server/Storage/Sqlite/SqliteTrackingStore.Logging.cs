@@ -71,8 +71,8 @@ internal sealed partial class SqliteTrackingStore
                     new { experimentId, dataset.Name, dataset.Digest });
                 connection.Execute("INSERT OR IGNORE INTO inputs (dataset_id, run_id) VALUES (@datasetId, @key)", new { datasetId, key });
                 connection.Execute(
-                    "INSERT OR IGNORE INTO input_tags (dataset_id, run_id, key, value) VALUES (@datasetId, @key, @Key, @Value)",
-                    input.Tags.Select(t => new { datasetId, key, t.Key, t.Value }));
+                    "INSERT OR IGNORE INTO input_tags (dataset_id, run_id, key, value) VALUES (@datasetId, @runKey, @Key, @Value)",
+                    input.Tags.Select(t => new { datasetId, runKey = key, t.Key, t.Value }));
             }
         }, cancellationToken);
 
@@ -90,13 +90,13 @@ internal sealed partial class SqliteTrackingStore
         StoreRules.CheckParams(runId, parameters, existing);
 
         connection.Execute(
-            "INSERT INTO params (run_id, key, value) VALUES (@key, @Key, @Value)",
-            parameters.Where(p => !existing.ContainsKey(p.Key)).Select(p => new { key, p.Key, p.Value }));
+            "INSERT INTO params (run_id, key, value) VALUES (@runKey, @Key, @Value)",
+            parameters.Where(p => !existing.ContainsKey(p.Key)).Select(p => new { runKey = key, p.Key, p.Value }));
     }
 
     private static void SetTag(SqliteConnection connection, long key, KeyValue tag)
     {
-        connection.Execute("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (@key, @Key, @Value)", new { key, tag.Key, tag.Value });
+        connection.Execute("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (@runKey, @Key, @Value)", new { runKey = key, tag.Key, tag.Value });
         if (tag.Key == RunNameTag)
         {
             connection.Execute("UPDATE runs SET name = @Value WHERE id = @key", new { key, tag.Value });

@@ -36,7 +36,7 @@ internal sealed partial class SqliteTrackingStore
                 VALUES (@runId, @experimentId, @name, @userId, 'RUNNING', @startTime, 'active', @artifactUri) RETURNING id
                 """,
                 new { runId, experimentId, name, userId = run.UserId, startTime = run.StartTime, artifactUri = info.ArtifactUri });
-            connection.Execute("INSERT INTO tags (run_id, key, value) VALUES (@key, @Key, @Value)", distinctTags.Select(t => new { key, t.Key, t.Value }));
+            connection.Execute("INSERT INTO tags (run_id, key, value) VALUES (@runKey, @Key, @Value)", distinctTags.Select(t => new { runKey = key, t.Key, t.Value }));
             return new Run(info, new RunData([], [], [.. distinctTags.OrderBy(t => t.Key, StringComparer.Ordinal)]), null);
         }, cancellationToken);
 

@@ -23,13 +23,12 @@ internal sealed record ModelGrant(string Name, long UserId, string Permission);
 
 /// <summary>
 /// Users, their permissions and API tokens in their own SQLite file (as MLflow's basic_auth.db). Every statement is
-/// parameterised. <see cref="Generation"/> changes on any change to credentials, so cached logins are dropped.
+/// parameterised.
 /// </summary>
 internal sealed class AuthStore
 {
     private readonly string _connectionString;
     private readonly int _iterations;
-    private long _generation;
 
     public AuthStore(string path, int iterations)
     {
@@ -64,8 +63,6 @@ internal sealed class AuthStore
                 created_at INTEGER NOT NULL);
             """);
     }
-
-    public long Generation => Interlocked.Read(ref _generation);
 
     public AuthUser? FindUser(string username)
     {
@@ -111,7 +108,6 @@ internal sealed class AuthStore
         var hash = PasswordHashing.Hash(password, _iterations);
         using var connection = Open();
         connection.Execute("UPDATE users SET password_hash = @hash WHERE id = @id", new { hash, id = user.Id });
-        Interlocked.Increment(ref _generation);
     }
 
     public void UpdateAdmin(string username, bool isAdmin)
@@ -119,7 +115,6 @@ internal sealed class AuthStore
         var user = GetUser(username);
         using var connection = Open();
         connection.Execute("UPDATE users SET is_admin = @isAdmin WHERE id = @id", new { isAdmin, id = user.Id });
-        Interlocked.Increment(ref _generation);
     }
 
     public void DeleteUser(string username)
@@ -127,7 +122,6 @@ internal sealed class AuthStore
         var user = GetUser(username);
         using var connection = Open();
         connection.Execute("DELETE FROM users WHERE id = @id", new { id = user.Id });
-        Interlocked.Increment(ref _generation);
     }
 
     // Tokens: 32 random bytes shown once; only their SHA-256 is kept (they are not guessable, so no slow hash is needed).
@@ -147,7 +141,6 @@ internal sealed class AuthStore
         var user = GetUser(username);
         using var connection = Open();
         connection.Execute("DELETE FROM tokens WHERE user_id = @id", new { id = user.Id });
-        Interlocked.Increment(ref _generation);
     }
 
     public AuthUser? FindUserByToken(string token)

@@ -17,7 +17,9 @@ internal enum AuthResult
 /// <summary>
 /// Checks HTTP basic credentials (MLFLOW_TRACKING_USERNAME/PASSWORD) and bearer tokens (MLFLOW_TRACKING_TOKEN).
 /// A verified password is remembered for a few minutes under an HMAC of the credentials with a per-process key,
-/// since clients send it with every request and PBKDF2 is slow on purpose. Failures are counted per client address.
+/// since clients send it with every request and PBKDF2 is slow on purpose. The memory holds the user's stored hash:
+/// a password changed or a user deleted through any replica ends it at the next request. Failures are counted per
+/// client address (per process).
 /// </summary>
 internal sealed class Authenticator(AuthStore store, AuthOptions options, TimeProvider time, ILogger<Authenticator> logger)
 {
@@ -25,7 +27,7 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
     private const int MaxTrackedClients = 10_000;
 
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, (string Username, long Generation, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Username, string PasswordHash, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
 
     // A dummy hash so that an unknown user costs as much as a wrong password (no user enumeration by timing).
@@ -89,12 +91,12 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
         var password = decoded[(colon + 1)..];
         var cacheKey = Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(decoded)));
         var now = time.GetUtcNow();
-        if (_verified.TryGetValue(cacheKey, out var hit) && hit.Generation == store.Generation && hit.Until > now && hit.Username == username)
+        var user = store.FindUser(username);
+        if (_verified.TryGetValue(cacheKey, out var hit) && hit.Until > now && hit.Username == username && hit.PasswordHash == user?.PasswordHash)
         {
-            return store.FindUser(username);
+            return user;
         }
 
-        var user = store.FindUser(username);
         if (!PasswordHashing.Verify(password, user?.PasswordHash ?? _dummyHash.Value) || user is null)
         {
             return null;
@@ -105,7 +107,7 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
             _verified.Clear();
         }
 
-        _verified[cacheKey] = (username, store.Generation, now + CacheFor);
+        _verified[cacheKey] = (username, user.PasswordHash, now + CacheFor);
         return user;
     }
 

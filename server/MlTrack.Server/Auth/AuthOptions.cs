@@ -1,3 +1,5 @@
+using MlTrack.Server.Storage.Postgres;
+
 namespace MlTrack.Server.Auth;
 
 /// <summary>Authentication settings (<c>--auth</c> and friends); off by default, as MLflow's basic-auth app.</summary>
@@ -5,7 +7,7 @@ internal sealed record AuthOptions
 {
     public bool Enabled { get; init; }
 
-    /// <summary>sqlite:///path of the user and permission database; default basic_auth.db next to the tracking DB.</summary>
+    /// <summary>The user and permission database, sqlite:///path or postgresql://...; see <see cref="OpenDatabase"/>.</summary>
     public string? DatabaseUri { get; init; }
 
     /// <summary>The first admin, created on first start when no user of that name exists (never a default password).</summary>
@@ -24,21 +26,29 @@ internal sealed record AuthOptions
 
     public TimeSpan LockoutWindow { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The SQLite file of the auth database: by default next to a SQLite tracking database, and in the
-    /// working directory (MLflow's default, sqlite:///basic_auth.db) when the tracking store is not SQLite.</summary>
-    public string DatabasePath(string? trackingSqlitePath)
+    /// <summary>
+    /// The auth database: <see cref="DatabaseUri"/> when given (sqlite:///path or postgresql://...); else the tracking
+    /// store's PostgreSQL database, so that replicas share their users; else basic_auth.db next to the SQLite tracking
+    /// database.
+    /// </summary>
+    public AuthDatabase OpenDatabase(string? trackingPostgres, Func<string> trackingSqlitePath)
     {
         const string Scheme = "sqlite:///";
         if (string.IsNullOrEmpty(DatabaseUri))
         {
-            var directory = trackingSqlitePath is null
-                ? Environment.CurrentDirectory
-                : Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath)) ?? ".";
-            return Path.Combine(directory, "basic_auth.db");
+            return trackingPostgres is not null
+                ? AuthDatabase.Postgres(trackingPostgres)
+                : AuthDatabase.Sqlite(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath())) ?? ".", "basic_auth.db"));
+        }
+
+        if (PostgresUri.IsPostgres(DatabaseUri))
+        {
+            return AuthDatabase.Postgres(PostgresUri.ToConnectionString(DatabaseUri));
         }
 
         return DatabaseUri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) && DatabaseUri.Length > Scheme.Length
-            ? DatabaseUri[Scheme.Length..]
-            : throw new ArgumentException($"Unsupported --auth-db-uri '{DatabaseUri}'. Use sqlite:///path/to/basic_auth.db.");
+            ? AuthDatabase.Sqlite(DatabaseUri[Scheme.Length..])
+            : throw new ArgumentException(
+                $"Unsupported --auth-db-uri '{PostgresUri.Redact(DatabaseUri)}'. Use sqlite:///path/to/basic_auth.db or postgresql://user:password@host:port/database.");
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlTrack.Server.Errors;
 
 namespace MlTrack.Server.Auth;
@@ -21,52 +21,12 @@ internal sealed record ExperimentGrant(string ExperimentId, long UserId, string 
 
 internal sealed record ModelGrant(string Name, long UserId, string Permission);
 
-/// <summary>
-/// Users, their permissions and API tokens in their own SQLite file (as MLflow's basic_auth.db). Every statement is
-/// parameterised.
-/// </summary>
-internal sealed class AuthStore
+/// <summary>Users, their permissions and API tokens (<see cref="AuthDatabase"/>). Every statement is parameterised.</summary>
+internal sealed class AuthStore(AuthDatabase database, int iterations)
 {
-    private readonly string _connectionString;
-    private readonly int _iterations;
-
-    public AuthStore(string path, int iterations)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        _iterations = iterations;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        connection.Execute("""
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS users (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                username TEXT NOT NULL UNIQUE,
-                password_hash TEXT NOT NULL,
-                is_admin INTEGER NOT NULL DEFAULT 0);
-            CREATE TABLE IF NOT EXISTS experiment_permissions (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                experiment_id TEXT NOT NULL,
-                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                permission TEXT NOT NULL,
-                UNIQUE (experiment_id, user_id));
-            CREATE TABLE IF NOT EXISTS registered_model_permissions (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                name TEXT NOT NULL,
-                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                permission TEXT NOT NULL,
-                UNIQUE (name, user_id));
-            CREATE TABLE IF NOT EXISTS tokens (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                token_hash TEXT NOT NULL UNIQUE,
-                created_at INTEGER NOT NULL);
-            """);
-    }
-
     public AuthUser? FindUser(string username)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.QuerySingleOrDefault<AuthUser>(
             "SELECT id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin FROM users WHERE username = @username",
             new { username });
@@ -77,7 +37,7 @@ internal sealed class AuthStore
 
     public bool HasAdmin()
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE is_admin = 1") > 0;
     }
 
@@ -85,15 +45,15 @@ internal sealed class AuthStore
     {
         ValidateUsername(username);
         ValidatePassword(password);
-        var hash = PasswordHashing.Hash(password, _iterations);
-        using var connection = Open();
+        var hash = PasswordHashing.Hash(password, iterations);
+        using var connection = database.Open();
         try
         {
             connection.Execute(
                 "INSERT INTO users (username, password_hash, is_admin) VALUES (@username, @hash, @isAdmin)",
-                new { username, hash, isAdmin });
+                new { username, hash, isAdmin = isAdmin ? 1 : 0 });
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (DbException e) when (AuthDatabase.IsUniqueViolation(e))
         {
             throw MlflowException.AlreadyExists($"User (username={username}) already exists.");
         }
@@ -105,22 +65,22 @@ internal sealed class AuthStore
     {
         ValidatePassword(password);
         var user = GetUser(username);
-        var hash = PasswordHashing.Hash(password, _iterations);
-        using var connection = Open();
+        var hash = PasswordHashing.Hash(password, iterations);
+        using var connection = database.Open();
         connection.Execute("UPDATE users SET password_hash = @hash WHERE id = @id", new { hash, id = user.Id });
     }
 
     public void UpdateAdmin(string username, bool isAdmin)
     {
         var user = GetUser(username);
-        using var connection = Open();
-        connection.Execute("UPDATE users SET is_admin = @isAdmin WHERE id = @id", new { isAdmin, id = user.Id });
+        using var connection = database.Open();
+        connection.Execute("UPDATE users SET is_admin = @isAdmin WHERE id = @id", new { isAdmin = isAdmin ? 1 : 0, id = user.Id });
     }
 
     public void DeleteUser(string username)
     {
         var user = GetUser(username);
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute("DELETE FROM users WHERE id = @id", new { id = user.Id });
     }
 
@@ -129,7 +89,7 @@ internal sealed class AuthStore
     {
         var user = GetUser(username);
         var token = "mlt_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute(
             "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (@userId, @hash, @nowMillis)",
             new { userId = user.Id, hash = TokenHash(token), nowMillis });
@@ -139,13 +99,13 @@ internal sealed class AuthStore
     public void DeleteTokens(string username)
     {
         var user = GetUser(username);
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute("DELETE FROM tokens WHERE user_id = @id", new { id = user.Id });
     }
 
     public AuthUser? FindUserByToken(string token)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.QuerySingleOrDefault<AuthUser>(
             """
             SELECT u.id AS Id, u.username AS Username, u.password_hash AS PasswordHash, u.is_admin AS IsAdmin
@@ -156,7 +116,7 @@ internal sealed class AuthStore
 
     public IReadOnlyList<ExperimentGrant> ExperimentGrants(long userId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.Query<ExperimentGrant>(
             "SELECT experiment_id AS ExperimentId, user_id AS UserId, permission AS Permission FROM experiment_permissions WHERE user_id = @userId",
             new { userId }).AsList();
@@ -164,7 +124,7 @@ internal sealed class AuthStore
 
     public IReadOnlyList<ModelGrant> ModelGrants(long userId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.Query<ModelGrant>(
             "SELECT name AS Name, user_id AS UserId, permission AS Permission FROM registered_model_permissions WHERE user_id = @userId",
             new { userId }).AsList();
@@ -172,7 +132,7 @@ internal sealed class AuthStore
 
     public ExperimentGrant? FindExperimentGrant(string experimentId, long userId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.QuerySingleOrDefault<ExperimentGrant>(
             """
             SELECT experiment_id AS ExperimentId, user_id AS UserId, permission AS Permission
@@ -183,7 +143,7 @@ internal sealed class AuthStore
 
     public ModelGrant? FindModelGrant(string name, long userId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         return connection.QuerySingleOrDefault<ModelGrant>(
             """
             SELECT name AS Name, user_id AS UserId, permission AS Permission
@@ -242,14 +202,15 @@ internal sealed class AuthStore
     {
         Permission.Parse(permission);
         var user = GetUser(username);
-        using var connection = Open();
+        using var connection = database.Open();
         try
         {
             connection.Execute(
-                $"INSERT {(replace ? "OR REPLACE " : "")}INTO {grants.Table} ({grants.KeyColumn}, user_id, permission) VALUES (@key, @userId, @permission)",
+                $"INSERT INTO {grants.Table} ({grants.KeyColumn}, user_id, permission) VALUES (@key, @userId, @permission)"
+                + (replace ? $" ON CONFLICT ({grants.KeyColumn}, user_id) DO UPDATE SET permission = excluded.permission" : ""),
                 new { key, userId = user.Id, permission });
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (DbException e) when (AuthDatabase.IsUniqueViolation(e))
         {
             throw MlflowException.AlreadyExists(conflictMessage);
         }
@@ -259,7 +220,7 @@ internal sealed class AuthStore
 
     private void UpdateGrant(GrantTable grants, string key, long userId, string permission)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute(
             $"UPDATE {grants.Table} SET permission = @permission WHERE {grants.KeyColumn} = @key AND user_id = @userId",
             new { permission, key, userId });
@@ -267,21 +228,21 @@ internal sealed class AuthStore
 
     private void DeleteGrant(GrantTable grants, string key, long userId)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute($"DELETE FROM {grants.Table} WHERE {grants.KeyColumn} = @key AND user_id = @userId", new { key, userId });
     }
 
     /// <summary>A deleted model's grants go with it, so a new model of the same name does not inherit them.</summary>
     public void DeleteAllModelGrants(string name)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute("DELETE FROM registered_model_permissions WHERE name = @name", new { name });
     }
 
     /// <summary>A renamed model keeps its grants (MLflow 2.12 leaves them on the old name, for anyone who reuses it).</summary>
     public void RenameModelGrants(string name, string newName)
     {
-        using var connection = Open();
+        using var connection = database.Open();
         connection.Execute(
             """
             DELETE FROM registered_model_permissions WHERE name = @newName;
@@ -307,13 +268,5 @@ internal sealed class AuthStore
         {
             throw MlflowException.InvalidParameter("Password must be 8 to 1024 characters long.");
         }
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        connection.Execute("PRAGMA foreign_keys = ON;");
-        return connection;
     }
 }

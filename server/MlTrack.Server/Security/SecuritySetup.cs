@@ -14,7 +14,8 @@ internal static class SecuritySetup
         services.AddSingleton(options.Auth);
         if (options.Auth.Enabled)
         {
-            services.AddSingleton(_ => new AuthStore(options.Auth.DatabasePath(options.PostgresConnectionString is null ? options.SqlitePath : null), options.Auth.PasswordIterations));
+            services.AddSingleton(_ => new AuthStore(
+                options.Auth.OpenDatabase(options.PostgresConnectionString, () => options.SqlitePath), options.Auth.PasswordIterations));
             services.AddSingleton<Authenticator>();
         }
     }
@@ -62,13 +63,16 @@ internal static class SecuritySetup
             try
             {
                 store.CreateUser(options.AdminUsername, options.AdminPassword, isAdmin: true);
+                logger.LogInformation("Created admin user '{Username}'.", options.AdminUsername);
+            }
+            catch (Errors.MlflowException e) when (e.Code == Errors.ErrorCode.RESOURCE_ALREADY_EXISTS)
+            {
+                // A replica starting at the same time created it first.
             }
             catch (Errors.MlflowException e)
             {
                 throw new StartupRefusedException($"Cannot create the admin user: {e.Message}");
             }
-
-            logger.LogInformation("Created admin user '{Username}'.", options.AdminUsername);
         }
 
         if (!store.HasAdmin())
@@ -83,7 +87,7 @@ internal static class SecuritySetup
     internal sealed class Flags
     {
         private readonly Option<bool> _auth = new("--auth") { Description = "Require HTTP basic auth or bearer tokens, with MLflow's permissions." };
-        private readonly Option<string?> _authDb = new("--auth-db-uri") { Description = "User and permission database (default sqlite:///basic_auth.db next to the tracking DB)." };
+        private readonly Option<string?> _authDb = new("--auth-db-uri") { Description = "User and permission database, sqlite:///path or postgresql://... (default: the tracking database on PostgreSQL, else basic_auth.db next to the tracking DB)." };
         private readonly Option<string?> _adminUser = new("--admin-username") { Description = "First admin's name (or MLTRACK_ADMIN_USERNAME), created on first start." };
         private readonly Option<string?> _adminPassword = new("--admin-password") { Description = "First admin's password (or MLTRACK_ADMIN_PASSWORD)." };
         private readonly Option<string> _defaultPermission = new("--default-permission")

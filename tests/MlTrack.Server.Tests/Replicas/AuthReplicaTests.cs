@@ -5,8 +5,9 @@ using MlTrack.Server.Tests.Support;
 namespace MlTrack.Server.Tests.Replicas;
 
 /// <summary>
-/// Two replicas with --auth over one PostgreSQL database and one auth database: a login one replica remembers ends as
-/// soon as the password is changed or the user deleted through the other. PostgreSQL only, as <see cref="ReplicaTests"/>.
+/// Replicas with --auth over one PostgreSQL database, which holds their users too: they start together though each
+/// would create the first admin, and a login one replica remembers ends as soon as the password is changed or the user
+/// deleted through another. PostgreSQL only, as <see cref="ReplicaTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class AuthReplicaTests
@@ -23,7 +24,7 @@ public sealed class AuthReplicaTests
             Assert.Ignore($"Replicas share a PostgreSQL database; set {TestDatabase.Variable} to run these tests.");
         }
 
-        _replicas = await RunningServer.StartReplicasAsync(2, o => o with
+        _replicas = await RunningServer.StartReplicasAsync(4, o => o with
         {
             Auth = new AuthOptions { Enabled = true, AdminUsername = AuthServer.Admin, AdminPassword = AuthServer.AdminPassword, PasswordIterations = 1000 },
         });

@@ -56,11 +56,7 @@ internal sealed class RunningServer : IAsyncDisposable
             ArtifactsDestination = Path.Combine(directory, "mlartifacts"),
         };
         options = configure?.Invoke(options) ?? options;
-        if (options.Auth.Enabled && string.IsNullOrEmpty(options.Auth.DatabaseUri))
-        {
-            // The auth database lives beside a SQLite store, but a PostgreSQL store has no folder: keep it in the test's.
-            options = options with { Auth = options.Auth with { DatabaseUri = $"sqlite:///{directory}/basic_auth.db" } };
-        }
+        // With --auth, users live beside a SQLite store and in the tracking database on PostgreSQL (its own test database).
         var apps = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
         {
             var app = MlTrackApp.Build(options, ["--Logging:LogLevel:Default=Warning"]);

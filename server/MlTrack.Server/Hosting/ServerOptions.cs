@@ -23,6 +23,12 @@ internal sealed record ServerOptions
     /// <summary>Host allow-list and CORS origins (loopback by default).</summary>
     public Security.HardeningOptions Hardening { get; init; } = new();
 
+    /// <summary>SQLite: the WAL size past which the checkpointer resets the log (no flag; tests set a small one).</summary>
+    public long SqliteWalLimitBytes { get; init; } = Storage.Sqlite.SqliteDatabase.DefaultWalLimitBytes;
+
+    /// <summary>SQLite: how often the background checkpointer runs (no flag; tests set a short one).</summary>
+    public TimeSpan SqliteCheckpointEvery { get; init; } = Storage.Sqlite.SqliteDatabase.DefaultCheckpointEvery;
+
     /// <summary>
     /// mlflow-artifacts:/ when the server proxies artifacts, else ./mlruns as an absolute path, unless given.
     /// </summary>

@@ -19,7 +19,7 @@ internal static class StoreRegistration
             return services;
         }
 
-        services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
+        services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath, options.SqliteWalLimitBytes, options.SqliteCheckpointEvery));
         services.AddSingleton<ITrackingStore>(s => new SqliteTrackingStore(
             s.GetRequiredService<SqliteDatabase>(), options.ResolvedDefaultArtifactRoot, s.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistryStore>(s => new SqliteModelRegistryStore(

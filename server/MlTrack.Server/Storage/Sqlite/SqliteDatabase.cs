@@ -10,19 +10,29 @@ namespace MlTrack.Server.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
-    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
+    /// <summary>The WAL size past which the checkpointer resets the log rather than only copying it back.</summary>
+    public const long DefaultWalLimitBytes = 64L << 20;
+
+    public static readonly TimeSpan DefaultCheckpointEvery = TimeSpan.FromSeconds(1);
+
+    // How long a reset may wait for readers still in the log; the writer is held back meanwhile.
+    private const int ResetBusyTimeoutMs = 200;
     private static readonly TimeSpan OptimizeEvery = TimeSpan.FromMinutes(10);
     private const int MaxIdleRawReaders = 4;
 
     private readonly string _connectionString;
+    private readonly long _walLimitBytes;
+    private readonly TimeSpan _checkpointEvery;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _checkpointer;
     private readonly Timer _optimizer;
     private readonly ConcurrentBag<sqlite3> _rawReaders = [];
     private bool _disposed;
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, long walLimitBytes = DefaultWalLimitBytes, TimeSpan? checkpointEvery = null)
     {
+        _walLimitBytes = walLimitBytes;
+        _checkpointEvery = checkpointEvery ?? DefaultCheckpointEvery;
         Path = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
@@ -115,27 +125,43 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         connection.Open();
         // Auto-checkpointing is off on the writer: CheckpointLoopAsync does that work beside it. The savepoint of
         // each request in a group keeps its sub-journal (the pages it overwrote) in memory rather than in a temporary
-        // file that was created, written page by page and deleted again for every group.
-        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;");
+        // file that was created, written page by page and deleted again for every group. After the log is reset,
+        // the writer's first commit truncates a WAL file larger than journal_size_limit (it is otherwise reused).
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY; "
+            + $"PRAGMA journal_size_limit = {_walLimitBytes};");
         return connection;
     }
 
     /// <summary>
     /// WAL checkpoints run here, on their own connection, rather than inside the writer's commits: copying pages back
-    /// into the database and syncing it then costs the writer nothing.
+    /// into the database and syncing it then costs the writer nothing. A PASSIVE checkpoint never waits, but the log
+    /// only starts over from its beginning when a write begins with every frame copied and no reader in the log, which
+    /// a writer that keeps committing never sees: past the limit, a RESTART resets it, between two writer groups.
     /// </summary>
     private async Task CheckpointLoopAsync()
     {
-        await using var connection = new SqliteConnection(_connectionString);
+        // Unpooled, so that its busy timeout never reaches a reader; DefaultTimeout caps Microsoft.Data.Sqlite's own
+        // retries, though the pragma reports a busy checkpoint in its result row rather than as an error.
+        var unpooled = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false, DefaultTimeout = 1 };
+        await using var connection = new SqliteConnection(unpooled.ToString());
         await connection.OpenAsync();
-        using var timer = new PeriodicTimer(CheckpointEvery);
+        // RESTART and TRUNCATE call the busy handler while they wait for the writer lock and for readers.
+        Execute(connection, $"PRAGMA busy_timeout = {ResetBusyTimeoutMs};");
+        var frameBytes = ReadInt64(connection, "PRAGMA page_size;") + 24;
+        using var timer = new PeriodicTimer(_checkpointEvery);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
                 try
                 {
-                    Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+                    // Rows: busy, frames in the log, frames copied back. The PASSIVE copy first, so that the RESTART
+                    // has little left to copy while the writer waits; a busy RESTART (a long reader) is only retried
+                    // at the next tick.
+                    if (ReadInt64(connection, "PRAGMA wal_checkpoint(PASSIVE);", column: 1) * frameBytes > _walLimitBytes)
+                    {
+                        await Writer.PauseAsync(() => ReadInt64(connection, "PRAGMA wal_checkpoint(RESTART);"));
+                    }
                 }
                 catch (SqliteException)
                 {
@@ -149,6 +175,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
 
         Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+    }
+
+    private static long ReadInt64(SqliteConnection connection, string sql, int column = 0)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetInt64(column) : 0;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

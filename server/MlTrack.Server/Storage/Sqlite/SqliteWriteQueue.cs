@@ -14,6 +14,8 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private const int MaxGroupSize = 512;
     private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
+    // Held by the writer for each group and by PauseAsync: a waiting PauseAsync gets it when the current group ends.
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly Task _loop;
 
     public SqliteWriteQueue(SqliteConnection connection)
@@ -36,6 +38,24 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             work(connection);
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (on another connection) between two groups, the writer waiting until it ends: a
+    /// WAL reset needs SQLite's writer lock, which a writer that commits group after group would almost never leave
+    /// free long enough for a busy handler's retries to take it.
+    /// </summary>
+    public async Task<T> PauseAsync<T>(Func<T> action)
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -61,7 +81,15 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
             if (group.Count > 0)
             {
-                RunGroup(group);
+                _turn.Wait();
+                try
+                {
+                    RunGroup(group);
+                }
+                finally
+                {
+                    _turn.Release();
+                }
             }
         }
     }

@@ -7,39 +7,10 @@ namespace MlTrack.Server.Tests.Replicas;
 /// <summary>
 /// Two server replicas on their own ports over one PostgreSQL database and one artifact folder behave as one server:
 /// writes through both at once are neither lost nor duplicated, and params, names and version numbers stay unique
-/// across them. PostgreSQL only (set MLTRACK_TEST_POSTGRES, see <see cref="TestDatabase"/>): a SQLite file belongs
-/// to one process.
+/// across them.
 /// </summary>
-[TestFixture]
-public sealed class ReplicaTests
+public sealed class ReplicaTests() : ReplicaFixture(2)
 {
-    private RunningServer[] _replicas = [];
-
-    private RunningServer A => _replicas[0];
-
-    private RunningServer B => _replicas[1];
-
-    [OneTimeSetUp]
-    public async Task StartReplicasAsync()
-    {
-        if (!TestDatabase.IsPostgres)
-        {
-            Assert.Ignore($"Replicas share a PostgreSQL database; set {TestDatabase.Variable} to run these tests.");
-        }
-
-        _replicas = await RunningServer.StartReplicasAsync(2);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopReplicasAsync()
-    {
-        // The first replica owns the database and folder: it stops last.
-        foreach (var replica in _replicas.Reverse())
-        {
-            await replica.DisposeAsync();
-        }
-    }
-
     [Test]
     public async Task ConcurrentBatchesThroughBothReplicasAreAllStoredOnceAndReadAlikeThroughEither()
     {
@@ -66,7 +37,7 @@ public sealed class ReplicaTests
             response.EnsureOk();
         })));
 
-        foreach (var replica in _replicas)
+        foreach (var replica in Replicas)
         {
             foreach (var run in runs)
             {
@@ -115,11 +86,11 @@ public sealed class ReplicaTests
         for (var round = 0; round < 10; round++)
         {
             var name = $"replicated-{Guid.NewGuid():N}";
-            var experiments = await Task.WhenAll(_replicas.Select(r => r.PostAsync("/api/2.0/mlflow/experiments/create", new { name })));
+            var experiments = await Task.WhenAll(Replicas.Select(r => r.PostAsync("/api/2.0/mlflow/experiments/create", new { name })));
             experiments.Count(a => a.Status == 200).Should().Be(1);
             experiments.Single(a => a.Status != 200).ErrorCode.Should().Be("RESOURCE_ALREADY_EXISTS");
 
-            var models = await Task.WhenAll(_replicas.Select(r => r.PostAsync("/api/2.0/mlflow/registered-models/create", new { name })));
+            var models = await Task.WhenAll(Replicas.Select(r => r.PostAsync("/api/2.0/mlflow/registered-models/create", new { name })));
             models.Count(a => a.Status == 200).Should().Be(1);
             models.Single(a => a.Status != 200).ErrorCode.Should().Be("RESOURCE_ALREADY_EXISTS");
         }
@@ -132,7 +103,7 @@ public sealed class ReplicaTests
         (await A.PostAsync("/api/2.0/mlflow/registered-models/create", new { name })).EnsureOk();
 
         var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            _replicas[i % 2].PostAsync("/api/2.0/mlflow/model-versions/create", new { name, source = $"s3://bucket/model-{i}" })));
+            Replicas[i % 2].PostAsync("/api/2.0/mlflow/model-versions/create", new { name, source = $"s3://bucket/model-{i}" })));
 
         created.Should().OnlyContain(a => a.Status == 200);
         created.Select(a => int.Parse(a.Json.GetProperty("model_version").GetProperty("version").GetString()!, System.Globalization.CultureInfo.InvariantCulture))

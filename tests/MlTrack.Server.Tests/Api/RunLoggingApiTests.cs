@@ -7,22 +7,18 @@ public sealed class RunLoggingApiTests : ServerTestBase
 {
     private const string Api = "/api/2.0/mlflow/runs";
 
-    private async Task<string> NewRunAsync() => await Server.CreateRunAsync(await Server.CreateExperimentAsync());
-
-    private async Task<JsonElement> GetRunAsync(string runId) => (await Server.GetAsync($"{Api}/get?run_id={runId}")).Json.GetProperty("run");
-
     internal static JsonElement LatestMetric(JsonElement run, string key) =>
         run.GetProperty("data").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("key").GetString() == key);
 
     [Test]
     public async Task NanIsStoredAndReturnedAsTheStringNaNAndInfinityAsTheLargestDouble()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         (await Server.PostAsync($"{Api}/log-metric", new { run_id = runId, key = "nan", value = "NaN", timestamp = 1 })).EnsureOk();
         (await Server.PostAsync($"{Api}/log-metric", new { run_id = runId, key = "inf", value = "Infinity", timestamp = 1 })).EnsureOk();
         (await Server.PostAsync($"{Api}/log-metric", new { run_id = runId, key = "ninf", value = "-Infinity", timestamp = 1 })).EnsureOk();
-        var run = await GetRunAsync(runId);
+        var run = await Server.GetRunAsync(runId);
 
         LatestMetric(run, "nan").GetProperty("value").GetString().Should().Be("NaN");
         LatestMetric(run, "inf").GetProperty("value").GetDouble().Should().Be(double.MaxValue);
@@ -32,7 +28,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LatestMetricIsTheOneWithTheHighestStepThenTimestampThenValue()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         var points = new[]
         {
             new { key = "loss", value = 5.0, timestamp = 100L, step = 1L },
@@ -46,7 +42,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
             (await Server.PostAsync($"{Api}/log-metric", new { run_id = runId, point.key, point.value, point.timestamp, point.step })).EnsureOk();
         }
 
-        var latest = LatestMetric(await GetRunAsync(runId), "loss");
+        var latest = LatestMetric(await Server.GetRunAsync(runId), "loss");
         latest.GetProperty("value").GetDouble().Should().Be(4.0);
         latest.GetProperty("step").GetInt64().Should().Be(2);
         latest.GetProperty("timestamp").GetInt64().Should().Be(10);
@@ -55,7 +51,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task ExactDuplicateMetricPointsAreDropped()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         for (var i = 0; i < 3; i++)
         {
@@ -69,7 +65,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task AFullBatchOfInterleavedKeysKeepsEveryDistinctPointOnceInEachKeysHistory()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         // 1,000 items over three keys, every fifth a repeat of the item before it, so the duplicates fall inside and
         // across the writer's multi-row inserts; NaN and infinities mixed in.
         var items = new List<(string Key, double Value, long Timestamp, long Step)>();
@@ -112,7 +108,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task ABatchResentWithMorePointsStoresEachPointOnceAndARefusedOneStoresNothing()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         object Points(int fromStep, int toStep) => Enumerable.Range(fromStep, toStep - fromStep).SelectMany(step => new[] { "a", "b" }
             .Select(key => new { key, value = step * 0.5, timestamp = 1000L + step, step = (long)step }));
         async Task<List<long>> StepsAsync(string key) => [.. (await Server.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key={key}"))
@@ -139,7 +135,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
         refused.Status.Should().Be(400);
         (await StepsAsync("a")).Should().Equal(Enumerable.Range(0, 100).Select(i => (long)i));
         (await StepsAsync("b")).Should().Equal(Enumerable.Range(0, 100).Select(i => (long)i));
-        var run = await GetRunAsync(runId);
+        var run = await Server.GetRunAsync(runId);
         LatestMetric(run, "a").GetProperty("step").GetInt64().Should().Be(99);
         run.GetProperty("data").GetProperty("params").EnumerateArray().Select(p => p.GetProperty("value").GetString()).Should().Equal("1", "2");
         RunsApiTests.Tags(run)["t"].Should().Be("x");
@@ -149,7 +145,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [TestCase(true)]
     public async Task OfPointsOfOneBatchEqualInStepTimestampAndValueTheFirstIsTheLatest(bool nanFirst)
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         // NaN is stored as 0 with a flag, so it ties with 0 at the same step and timestamp; 100 points make a big batch.
         var tied = new object[] { "NaN", 0.0 };
         var metrics = Enumerable.Range(0, 98).Select(i => new { key = "m", value = (object)(i * 0.001), timestamp = 1L, step = (long)i })
@@ -157,14 +153,14 @@ public sealed class RunLoggingApiTests : ServerTestBase
 
         (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics })).EnsureOk();
 
-        var latest = LatestMetric(await GetRunAsync(runId), "m").GetProperty("value");
+        var latest = LatestMetric(await Server.GetRunAsync(runId), "m").GetProperty("value");
         (latest.ValueKind == JsonValueKind.String && latest.GetString() == "NaN").Should().Be(nanFirst);
     }
 
     [Test]
     public async Task NegativeZeroAndZeroAtOneTimestampAndStepAreOnePointInABigBatch()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         var metrics = Enumerable.Range(0, 200).Select(i => new { key = "z", value = i == 0 ? -0.0 : 0.0, timestamp = 5L, step = (long)(i % 100) });
 
         (await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, metrics })).EnsureOk();
@@ -176,13 +172,13 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task NumericStringsAndUnknownFieldsAreAccepted()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var response = await Server.PostAsync($"{Api}/log-metric",
             $$$"""{"run_id": "{{{runId}}}", "key": "m", "value": "2.5", "timestamp": "2", "step": "3", "unknown_field": {"x": 1}}""");
 
         response.Status.Should().Be(200);
-        var metric = LatestMetric(await GetRunAsync(runId), "m");
+        var metric = LatestMetric(await Server.GetRunAsync(runId), "m");
         metric.GetProperty("value").GetDouble().Should().Be(2.5);
         metric.GetProperty("timestamp").GetInt64().Should().Be(2);
         metric.GetProperty("step").GetInt64().Should().Be(3);
@@ -198,7 +194,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [TestCase("""{"key": "a*b", "value": 1, "timestamp": 1}""", "Invalid metric name: 'a*b'. Names may only contain")]
     public async Task LogMetricRefusesBadInputWithMlflowsMessage(string fields, string message)
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var response = await Server.PostAsync($"{Api}/log-metric", $$"""{"run_id": "{{runId}}", {{fields[1..]}}""");
 
@@ -210,7 +206,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task ParamsAreImmutableButTheSameValueAgainIsANoOp()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         (await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "alpha", value = "0.5" })).EnsureOk();
         var same = await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "alpha", value = "0.5" });
@@ -224,7 +220,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogBatchStoresParamsMetricsAndTagsTogether()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var response = await Server.PostAsync($"{Api}/log-batch", new
         {
@@ -236,7 +232,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
 
         response.Status.Should().Be(200);
         response.Body.Should().Be("{}");
-        var run = await GetRunAsync(runId);
+        var run = await Server.GetRunAsync(runId);
         LatestMetric(run, "acc").GetProperty("value").GetDouble().Should().Be(0.9);
         run.GetProperty("data").GetProperty("params").GetArrayLength().Should().Be(2);
         RunsApiTests.Tags(run)["stage"].Should().Be("b", "the last tag of a key in one request wins");
@@ -245,7 +241,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogBatchIsAtomicWhenAParamWouldChange()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         (await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "alpha", value = "0.5" })).EnsureOk();
 
         var response = await Server.PostAsync($"{Api}/log-batch", new
@@ -257,10 +253,10 @@ public sealed class RunLoggingApiTests : ServerTestBase
         });
 
         response.Status.Should().Be(400);
-        var data = (await GetRunAsync(runId)).GetProperty("data");
+        var data = (await Server.GetRunAsync(runId)).GetProperty("data");
         data.TryGetProperty("metrics", out _).Should().BeFalse("nothing of a refused batch is stored");
         data.GetProperty("params").GetArrayLength().Should().Be(1);
-        RunsApiTests.Tags(await GetRunAsync(runId)).Should().NotContainKey("t");
+        RunsApiTests.Tags(await Server.GetRunAsync(runId)).Should().NotContainKey("t");
     }
 
     [TestCase(1001, 0, 0, "at most 1000 metrics")]
@@ -269,7 +265,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [TestCase(900, 100, 1, "at most 1000 metrics, params, and tags")]
     public async Task LogBatchLimits(int metrics, int parameters, int tags, string message)
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var response = await Server.PostAsync($"{Api}/log-batch", new
         {
@@ -286,7 +282,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogBatchRefusesDuplicateParamKeysAndItemsWithoutKeys()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var duplicate = await Server.PostAsync($"{Api}/log-batch", new { run_id = runId, @params = new[] { new { key = "a", value = "1" }, new { key = "a", value = "1" } } });
         var noKey = await Server.PostAsync($"{Api}/log-batch", $$"""{"run_id": "{{runId}}", "tags": [{"value": "x"}]}""");
@@ -300,14 +296,14 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogModelAppendsToTheModelHistoryTag()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         string Model(string path) => JsonSerializer.Serialize(new { artifact_path = path, flavors = new { python_function = new { } }, utc_time_created = "2024-01-01 00:00:00.000000", run_id = runId });
 
         (await Server.PostAsync($"{Api}/log-model", new { run_id = runId, model_json = Model("model") })).EnsureOk();
         (await Server.PostAsync($"{Api}/log-model", new { run_id = runId, model_json = Model("model2") })).EnsureOk();
         var missing = await Server.PostAsync($"{Api}/log-model", new { run_id = runId, model_json = """{"artifact_path": "x"}""" });
 
-        var history = JsonDocument.Parse(RunsApiTests.Tags(await GetRunAsync(runId))["mlflow.log-model.history"]).RootElement;
+        var history = JsonDocument.Parse(RunsApiTests.Tags(await Server.GetRunAsync(runId))["mlflow.log-model.history"]).RootElement;
         history.EnumerateArray().Select(m => m.GetProperty("artifact_path").GetString()).Should().Equal("model", "model2");
         missing.Status.Should().Be(400);
         missing.Message.Should().Contain("'flavors', 'utc_time_created', 'run_id'");
@@ -316,7 +312,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogInputsLinksDatasetsShownInTheRunsInputs()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         var dataset = new { name = "wine", digest = "abc123", source_type = "local", source = """{"uri": "/data/wine.csv"}""", schema = "{}" };
 
         var response = await Server.PostAsync($"{Api}/log-inputs", new
@@ -326,7 +322,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
         });
 
         response.Status.Should().Be(200);
-        var input = (await GetRunAsync(runId)).GetProperty("inputs").GetProperty("dataset_inputs")[0];
+        var input = (await Server.GetRunAsync(runId)).GetProperty("inputs").GetProperty("dataset_inputs")[0];
         input.GetProperty("dataset").GetProperty("name").GetString().Should().Be("wine");
         input.GetProperty("dataset").GetProperty("digest").GetString().Should().Be("abc123");
         input.GetProperty("dataset").TryGetProperty("profile", out _).Should().BeFalse();
@@ -336,7 +332,7 @@ public sealed class RunLoggingApiTests : ServerTestBase
     [Test]
     public async Task LogInputsWithoutDatasetsOrWithAnIncompleteDatasetIsRefused()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         var missing = await Server.PostAsync($"{Api}/log-inputs", new { run_id = runId });
         var incomplete = await Server.PostAsync($"{Api}/log-inputs", new { run_id = runId, datasets = new[] { new { dataset = new { name = "x" } } } });

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MlTrack.Server.Tests.Support;
 
 namespace MlTrack.Server.Tests.Api;
@@ -8,18 +7,14 @@ public sealed class RunTextApiTests : ServerTestBase
 {
     private const string Api = "/api/2.0/mlflow/runs";
 
-    private async Task<string> NewRunAsync() => await Server.CreateRunAsync(await Server.CreateExperimentAsync());
-
-    private async Task<JsonElement> GetRunAsync(string runId) => (await Server.GetAsync($"{Api}/get?run_id={runId}")).Json.GetProperty("run");
-
     [Test]
     public async Task UnicodeKeysAreWordCharacters()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         (await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "größe/ñ 1.x", value = "ok ✓" })).EnsureOk();
 
-        var parameter = (await GetRunAsync(runId)).GetProperty("data").GetProperty("params")[0];
+        var parameter = (await Server.GetRunAsync(runId)).GetProperty("data").GetProperty("params")[0];
         parameter.GetProperty("key").GetString().Should().Be("größe/ñ 1.x");
         parameter.GetProperty("value").GetString().Should().Be("ok ✓");
     }
@@ -27,15 +22,15 @@ public sealed class RunTextApiTests : ServerTestBase
     [Test]
     public async Task OverLongParamAndTagValuesAreTruncatedButLongKeysRefused()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
 
         (await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "p", value = new string('x', 6100) })).EnsureOk();
         (await Server.PostAsync($"{Api}/set-tag", new { run_id = runId, key = "t", value = new string('y', 5100) })).EnsureOk();
         var longKey = await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = new string('k', 251), value = "v" });
-        var data = (await GetRunAsync(runId)).GetProperty("data");
+        var data = (await Server.GetRunAsync(runId)).GetProperty("data");
 
         data.GetProperty("params")[0].GetProperty("value").GetString().Should().HaveLength(6000);
-        RunsApiTests.Tags(await GetRunAsync(runId))["t"].Should().HaveLength(5000);
+        RunsApiTests.Tags(await Server.GetRunAsync(runId))["t"].Should().HaveLength(5000);
         longKey.Status.Should().Be(400);
         longKey.Message.Should().Contain("which exceeded length limit of 250");
     }
@@ -43,19 +38,19 @@ public sealed class RunTextApiTests : ServerTestBase
     [Test]
     public async Task LengthsCountCodePointsNotUtf16Units()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         var emoji = string.Concat(Enumerable.Repeat("😀", 6001));
 
         (await Server.PostAsync($"{Api}/log-parameter", new { run_id = runId, key = "e", value = emoji })).EnsureOk();
 
-        var value = (await GetRunAsync(runId)).GetProperty("data").GetProperty("params")[0].GetProperty("value").GetString()!;
+        var value = (await Server.GetRunAsync(runId)).GetProperty("data").GetProperty("params")[0].GetProperty("value").GetString()!;
         value.EnumerateRunes().Count().Should().Be(6000);
     }
 
     [Test]
     public async Task UnicodeKeysAndValuesComeBackExactlyFromGetAndSearch()
     {
-        var runId = await NewRunAsync();
+        var runId = await Server.CreateRunInNewExperimentAsync();
         const string key = "größe_日本";
         const string value = "naïve – 値 😀 \"quoted\" <b>";
         (await Server.PostAsync($"{Api}/log-batch", new
@@ -65,10 +60,10 @@ public sealed class RunTextApiTests : ServerTestBase
             @params = new[] { new { key, value } },
             tags = new[] { new { key, value } },
         })).EnsureOk();
-        var experimentId = (await GetRunAsync(runId)).GetProperty("info").GetProperty("experiment_id").GetString();
+        var experimentId = (await Server.GetRunAsync(runId)).GetProperty("info").GetProperty("experiment_id").GetString();
         var search = await Server.PostAsync($"{Api}/search", new { experiment_ids = new[] { experimentId }, filter = $"params.`{key}` = '{value}'" });
 
-        foreach (var run in new[] { await GetRunAsync(runId), search.Json.GetProperty("runs").EnumerateArray().Single() })
+        foreach (var run in new[] { await Server.GetRunAsync(runId), search.Json.GetProperty("runs").EnumerateArray().Single() })
         {
             var data = run.GetProperty("data");
             data.GetProperty("params")[0].GetProperty("key").GetString().Should().Be(key);

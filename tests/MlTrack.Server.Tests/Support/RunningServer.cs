@@ -104,6 +104,12 @@ internal sealed class RunningServer : IAsyncDisposable
         return response.Json.GetProperty("run").GetProperty("info").GetProperty("run_id").GetString()!;
     }
 
+    /// <summary>A new run in a new experiment of the calling test.</summary>
+    public async Task<string> CreateRunInNewExperimentAsync() => await CreateRunAsync(await CreateExperimentAsync());
+
+    /// <summary>runs/get's "run" object.</summary>
+    public async Task<JsonElement> GetRunAsync(string runId) => (await GetAsync($"/api/2.0/mlflow/runs/get?run_id={runId}")).Json.GetProperty("run");
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -6,7 +6,7 @@ using Npgsql;
 namespace MlTrack.Server.Auth;
 
 /// <summary>
-/// Where users, grants and tokens live: a SQLite file (MLflow's basic_auth.db), or a PostgreSQL database, which
+/// Where users, grants, tokens and recent failed logins live: a SQLite file (MLflow's basic_auth.db), or a PostgreSQL database, which
 /// server replicas on several hosts share. The tables are created on first use; the SQL of <see cref="AuthStore"/>
 /// is the same on both.
 /// </summary>
@@ -73,6 +73,10 @@ internal sealed class AuthDatabase
             user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             permission TEXT NOT NULL,
             UNIQUE (name, user_id));
+        CREATE TABLE IF NOT EXISTS login_failures (
+            client TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            since BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS tokens (
             id {id},
             user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,

@@ -251,6 +251,37 @@ internal sealed class AuthStore(AuthDatabase database, int iterations)
             new { name, newName });
     }
 
+    /// <summary>Failed logins of <paramref name="client"/> since <paramref name="windowStart"/> (Unix ms).</summary>
+    public int RecentFailures(string client, long windowStart)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<int?>(
+            "SELECT failures FROM login_failures WHERE client = @client AND since > @windowStart", new { client, windowStart }) ?? 0;
+    }
+
+    /// <summary>
+    /// Counts a failed login of <paramref name="client"/> in the database, so that every replica sees the same count;
+    /// a count older than the window starts over. Returns the new count.
+    /// </summary>
+    public int RecordFailure(string client, long now, long windowStart)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM login_failures WHERE since <= @windowStart", new { windowStart });
+        return connection.ExecuteScalar<int>(
+            """
+            INSERT INTO login_failures (client, failures, since) VALUES (@client, 1, @now)
+            ON CONFLICT (client) DO UPDATE SET failures = login_failures.failures + 1
+            RETURNING failures
+            """,
+            new { client, now });
+    }
+
+    public void ClearFailures(string client)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM login_failures WHERE client = @client", new { client });
+    }
+
     private static string TokenHash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static void ValidateUsername(string username)

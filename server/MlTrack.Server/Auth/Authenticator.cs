@@ -18,8 +18,8 @@ internal enum AuthResult
 /// Checks HTTP basic credentials (MLFLOW_TRACKING_USERNAME/PASSWORD) and bearer tokens (MLFLOW_TRACKING_TOKEN).
 /// A verified password is remembered for a few minutes under an HMAC of the credentials with a per-process key,
 /// since clients send it with every request and PBKDF2 is slow on purpose. The memory holds the user's stored hash:
-/// a password changed or a user deleted through any replica ends it at the next request. Failures are counted per
-/// client address (per process).
+/// a password changed or a user deleted through any replica ends it at the next request. Failed logins are counted
+/// per client address in the auth database, so replicas share the count.
 /// </summary>
 internal sealed class Authenticator(AuthStore store, AuthOptions options, TimeProvider time, ILogger<Authenticator> logger)
 {
@@ -28,7 +28,6 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
 
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string Username, string PasswordHash, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
 
     // A dummy hash so that an unknown user costs as much as a wrong password (no user enumeration by timing).
     private readonly Lazy<string> _dummyHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString(), options.PasswordIterations));
@@ -36,7 +35,8 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
     public (AuthResult Result, AuthUser? User) Authenticate(HttpContext context)
     {
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (IsLockedOut(client))
+        var failures = store.RecentFailures(client, WindowStart);
+        if (failures >= options.MaxFailedLogins)
         {
             return (AuthResult.LockedOut, null);
         }
@@ -63,7 +63,11 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
             return (AuthResult.Invalid, null);
         }
 
-        _failures.TryRemove(client, out _);
+        if (failures > 0)
+        {
+            store.ClearFailures(client);
+        }
+
         return (AuthResult.Ok, user);
     }
 
@@ -111,33 +115,14 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
         return user;
     }
 
-    private bool IsLockedOut(string client) =>
-        _failures.TryGetValue(client, out var failures) && failures.Count >= options.MaxFailedLogins
-        && time.GetUtcNow() - failures.Since < options.LockoutWindow;
+    private long WindowStart => (time.GetUtcNow() - options.LockoutWindow).ToUnixTimeMilliseconds();
 
     private void RecordFailure(string client)
     {
-        var now = time.GetUtcNow();
-        if (_failures.Count > MaxTrackedClients)
+        var count = store.RecordFailure(client, time.GetUtcNow().ToUnixTimeMilliseconds(), WindowStart);
+        if (count == options.MaxFailedLogins)
         {
-            foreach (var (key, entry) in _failures)
-            {
-                if (now - entry.Since >= options.LockoutWindow)
-                {
-                    _failures.TryRemove(key, out _);
-                }
-            }
-        }
-
-        var updated = _failures.AddOrUpdate(
-            client,
-            _ => new Failures(1, now),
-            (_, old) => now - old.Since >= options.LockoutWindow ? new Failures(1, now) : old with { Count = old.Count + 1 });
-        if (updated.Count == options.MaxFailedLogins)
-        {
-            logger.LogWarning("Client {Client} made {Count} failed logins; refused for {Window}.", client, updated.Count, options.LockoutWindow);
+            logger.LogWarning("Client {Client} made {Count} failed logins; refused for {Window}.", client, count, options.LockoutWindow);
         }
     }
-
-    private sealed record Failures(int Count, DateTimeOffset Since);
 }

@@ -1,23 +1,25 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using MlTrack.Server.Storage.Postgres;
 using Npgsql;
 
 namespace MlTrack.Server.Auth;
 
 /// <summary>
-/// Where users, grants, tokens and recent failed logins live: a SQLite file (MLflow's basic_auth.db), or a PostgreSQL database, which
-/// server replicas on several hosts share. The tables are created on first use; the SQL of <see cref="AuthStore"/>
-/// is the same on both.
+/// Where users, grants, tokens and recent failed logins live: a SQLite file (MLflow's basic_auth.db), or a PostgreSQL
+/// database, which server replicas on several hosts share (by default the tracking database, through its pool). The
+/// tables are created on first use; the SQL of <see cref="AuthStore"/> is the same on both.
 /// </summary>
-internal sealed class AuthDatabase
+internal sealed class AuthDatabase : IDisposable
 {
     // An arbitrary constant naming "MlTrack auth schema" among the database's advisory locks.
     private const long SchemaLockKey = 0x4D4C_5472_6B41_7574;
 
     private readonly Func<DbConnection> _open;
+    private readonly IDisposable? _owned;
 
-    private AuthDatabase(Func<DbConnection> open) => _open = open;
+    private AuthDatabase(Func<DbConnection> open, IDisposable? owned = null) => (_open, _owned) = (open, owned);
 
     public static AuthDatabase Sqlite(string path)
     {
@@ -36,10 +38,18 @@ internal sealed class AuthDatabase
         return database;
     }
 
+    /// <summary>Its own database, given by --auth-db-uri.</summary>
     public static AuthDatabase Postgres(string connectionString)
     {
         var source = NpgsqlDataSource.Create(connectionString);
-        var database = new AuthDatabase(() => source.OpenConnection());
+        return CreatePostgresSchema(new AuthDatabase(() => source.OpenConnection(), source));
+    }
+
+    /// <summary>The tracking database, through the tracking store's connection pool.</summary>
+    public static AuthDatabase Postgres(PostgresDatabase tracking) => CreatePostgresSchema(new AuthDatabase(tracking.OpenConnection));
+
+    private static AuthDatabase CreatePostgresSchema(AuthDatabase database)
+    {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         // Replicas starting together would race on CREATE TABLE IF NOT EXISTS (a duplicate type error).
@@ -51,9 +61,11 @@ internal sealed class AuthDatabase
 
     public DbConnection Open() => _open();
 
+    public void Dispose() => _owned?.Dispose();
+
     /// <summary>A UNIQUE constraint refused the row (SQLite's SQLITE_CONSTRAINT, PostgreSQL's unique_violation).</summary>
     public static bool IsUniqueViolation(DbException e) =>
-        e is SqliteException { SqliteErrorCode: 19 } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        e is SqliteException { SqliteErrorCode: 19 } || PostgresDatabase.IsUniqueViolation(e);
 
     private static string Schema(string id) => $"""
         CREATE TABLE IF NOT EXISTS users (

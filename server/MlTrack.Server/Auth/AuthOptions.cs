@@ -31,14 +31,14 @@ internal sealed record AuthOptions
     /// store's PostgreSQL database, so that replicas share their users; else basic_auth.db next to the SQLite tracking
     /// database.
     /// </summary>
-    public AuthDatabase OpenDatabase(string? trackingPostgres, Func<string> trackingSqlitePath)
+    public AuthDatabase OpenDatabase(PostgresDatabase? trackingPostgres, string? trackingSqlitePath)
     {
         const string Scheme = "sqlite:///";
         if (string.IsNullOrEmpty(DatabaseUri))
         {
             return trackingPostgres is not null
                 ? AuthDatabase.Postgres(trackingPostgres)
-                : AuthDatabase.Sqlite(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath())) ?? ".", "basic_auth.db"));
+                : AuthDatabase.Sqlite(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(trackingSqlitePath ?? throw new ArgumentNullException(nameof(trackingSqlitePath)))) ?? ".", "basic_auth.db"));
         }
 
         if (PostgresUri.IsPostgres(DatabaseUri))

@@ -34,6 +34,21 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
 
     public (AuthResult Result, AuthUser? User) Authenticate(HttpContext context)
     {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header) || !AuthenticationHeaderValue.TryParse(header, out var value) || string.IsNullOrEmpty(value.Parameter))
+        {
+            return (AuthResult.Missing, null);
+        }
+
+        var basic = value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) ? BasicCredentials.Parse(value.Parameter) : null;
+        var named = basic is null ? null : store.FindUser(basic.Username);
+        if (basic is not null && named is not null && Remembered(basic, named))
+        {
+            return (AuthResult.Ok, named);
+        }
+
+        // Only a credential that must be checked again counts toward, or is refused by, the lockout: the common case
+        // (a remembered login) costs no query for it.
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var failures = store.RecentFailures(client, WindowStart);
         if (failures >= options.MaxFailedLogins)
@@ -41,22 +56,9 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
             return (AuthResult.LockedOut, null);
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header) || !AuthenticationHeaderValue.TryParse(header, out var value) || string.IsNullOrEmpty(value.Parameter))
-        {
-            return (AuthResult.Missing, null);
-        }
-
-        AuthUser? user = null;
-        if (value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            user = CheckBasic(value.Parameter);
-        }
-        else if (value.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            user = store.FindUserByToken(value.Parameter);
-        }
-
+        var user = basic is not null ? Verify(basic, named)
+            : value.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ? store.FindUserByToken(value.Parameter)
+            : null;
         if (user is null)
         {
             RecordFailure(client);
@@ -73,35 +75,15 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
 
     public TimeSpan RetryAfter => options.LockoutWindow;
 
-    private AuthUser? CheckBasic(string parameter)
+    // A login verified within CacheFor whose stored hash has not changed since (on any replica).
+    private bool Remembered(BasicCredentials credentials, AuthUser user) =>
+        _verified.TryGetValue(CacheKey(credentials), out var hit) && hit.Until > time.GetUtcNow()
+        && hit.Username == user.Username && hit.PasswordHash == user.PasswordHash;
+
+    // The password against the stored hash (or a dummy one for an unknown user, which costs the same).
+    private AuthUser? Verify(BasicCredentials credentials, AuthUser? user)
     {
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            return null;
-        }
-
-        var username = decoded[..colon];
-        var password = decoded[(colon + 1)..];
-        var cacheKey = Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(decoded)));
-        var now = time.GetUtcNow();
-        var user = store.FindUser(username);
-        if (_verified.TryGetValue(cacheKey, out var hit) && hit.Until > now && hit.Username == username && hit.PasswordHash == user?.PasswordHash)
-        {
-            return user;
-        }
-
-        if (!PasswordHashing.Verify(password, user?.PasswordHash ?? _dummyHash.Value) || user is null)
+        if (!PasswordHashing.Verify(credentials.Password, user?.PasswordHash ?? _dummyHash.Value) || user is null)
         {
             return null;
         }
@@ -111,9 +93,12 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
             _verified.Clear();
         }
 
-        _verified[cacheKey] = (username, user.PasswordHash, now + CacheFor);
+        _verified[CacheKey(credentials)] = (user.Username, user.PasswordHash, time.GetUtcNow() + CacheFor);
         return user;
     }
+
+    private string CacheKey(BasicCredentials credentials) =>
+        Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")));
 
     private long WindowStart => (time.GetUtcNow() - options.LockoutWindow).ToUnixTimeMilliseconds();
 
@@ -123,6 +108,26 @@ internal sealed class Authenticator(AuthStore store, AuthOptions options, TimePr
         if (count == options.MaxFailedLogins)
         {
             logger.LogWarning("Client {Client} made {Count} failed logins; refused for {Window}.", client, count, options.LockoutWindow);
+        }
+    }
+
+    private sealed record BasicCredentials(string Username, string Password)
+    {
+        /// <summary>user:password from base64, or null when the parameter is not that.</summary>
+        public static BasicCredentials? Parse(string parameter)
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon <= 0 ? null : new BasicCredentials(decoded[..colon], decoded[(colon + 1)..]);
         }
     }
 }

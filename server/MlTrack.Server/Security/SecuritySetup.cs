@@ -14,8 +14,10 @@ internal static class SecuritySetup
         services.AddSingleton(options.Auth);
         if (options.Auth.Enabled)
         {
-            services.AddSingleton(_ => new AuthStore(
-                options.Auth.OpenDatabase(options.PostgresConnectionString, () => options.SqlitePath), options.Auth.PasswordIterations));
+            // A singleton of its own, so that the container disposes a pool it opened.
+            services.AddSingleton(s => options.Auth.OpenDatabase(
+                s.GetService<Storage.Postgres.PostgresDatabase>(), options.PostgresConnectionString is null ? options.SqlitePath : null));
+            services.AddSingleton(s => new AuthStore(s.GetRequiredService<AuthDatabase>(), options.Auth.PasswordIterations));
             services.AddSingleton<Authenticator>();
         }
     }

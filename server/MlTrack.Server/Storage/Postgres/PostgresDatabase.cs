@@ -22,6 +22,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         PostgresMigrator.Apply(connection);
     }
 
+    /// <summary>A pooled connection, opened synchronously (the auth store's calls are synchronous).</summary>
+    public NpgsqlConnection OpenConnection() => _dataSource.OpenConnection();
+
     /// <summary>A pooled connection for reads; dispose it when done.</summary>
     public async Task<NpgsqlConnection> OpenReaderAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -9,29 +9,13 @@ namespace MlTrack.Server.Tests.Storage;
 /// Migration 0003 moves metric points from text keys to interned key ids: a database written before it must
 /// answer the same afterwards, and go on taking points.
 /// </summary>
-public sealed class MetricKeyMigrationTests
+public sealed class MetricKeyMigrationTests : MigrationTestBase
 {
     private const string RunId = "0123456789abcdef0123456789abcdef";
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "mltrack-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void DeleteDirectory()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Test]
     public async Task PointsWrittenWithTextKeysReadBackAndTakeNewPointsAfterTheMigration()
     {
-        var database = Path.Combine(_directory, "mlruns.db");
+        var database = Path.Combine(Folder, "mlruns.db");
         CreateVersion2Database(database);
 
         await using var server = await RunningServer.StartAsync(options => options with { BackendStoreUri = $"sqlite:///{database}" });

@@ -11,7 +11,7 @@ namespace MlTrack.Server.Tests.Storage;
 /// database written before it must answer get-history-bulk-interval as MLflow would afterwards, and keep it right as
 /// new points arrive. Runs on the configured backend (SQLite, or PostgreSQL with MLTRACK_TEST_POSTGRES).
 /// </summary>
-public sealed class MetricStepsMigrationTests
+public sealed class MetricStepsMigrationTests : MigrationTestBase
 {
     private const string RunId = "0123456789abcdef0123456789abcdef";
 
@@ -20,33 +20,17 @@ public sealed class MetricStepsMigrationTests
     private static readonly (long Step, long Timestamp, double Value)[] Loss =
         [(-1, 5, 0.125), (0, 10, 0.5), (0, 11, 0.25), (63, 20, 0.75), (64, 30, 0.375), (127, 3, 0.625), (5000, 40, 0.875)];
 
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "mltrack-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void DeleteDirectory()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Test]
     public async Task PointsWrittenBeforeTheMigrationAreSampledAfterItAndNewPointsJoinThem()
     {
-        await using var database = await TestDatabase.CreateAsync(_directory);
+        await using var database = await TestDatabase.CreateAsync(Folder);
         if (database.ConnectionString is { } postgres)
         {
             await CreatePostgresBefore0005Async(postgres);
         }
         else
         {
-            CreateSqliteBefore0005(Path.Combine(_directory, "mlruns.db"));
+            CreateSqliteBefore0005(Path.Combine(Folder, "mlruns.db"));
         }
 
         await using (var server = await RunningServer.StartAsync(options => options with { BackendStoreUri = database.BackendStoreUri }))
